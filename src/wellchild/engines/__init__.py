@@ -1,0 +1,5 @@
+"""Engines: the only modules that import duckdb or pyspark.
+
+``duckdb_store`` opens the store (a DuckDB file) and ``duckdb_load`` validates and loads
+an input folder into it. Everything above this package speaks Ibis or plain Python.
+"""

@@ -1,0 +1,147 @@
+"""How each kind of contract value is read, normalised and checked in DuckDB SQL.
+
+A kind maps a trimmed text value ``v`` (never empty: empty fields are null) to a
+normalised value and a validity test. Codes lose dots and spaces and are upper-cased,
+enums take their canonical spelling whatever the case written, ZIP+4 keeps its 5 digits,
+a place of service gets its leading zero back, language tags get BCP 47 casing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wellchild.contract.schema import Column, Kind
+
+# Macros installed on every loading connection. The NPI check is the Luhn formula over
+# the 9 base digits with the 80840 prefix folded into the constant 24.
+MACROS = (
+    "CREATE OR REPLACE TEMP MACRO wc_dbl(c) AS "
+    "CAST(substr('0246813579', CAST(c AS INTEGER) + 1, 1) AS INTEGER)",
+    "CREATE OR REPLACE TEMP MACRO wc_npi_ok(s) AS CASE WHEN regexp_full_match(s, '[0-9]{10}') "
+    "THEN (24 + wc_dbl(s[1]) + CAST(s[2] AS INTEGER) + wc_dbl(s[3]) + CAST(s[4] AS INTEGER) "
+    "+ wc_dbl(s[5]) + CAST(s[6] AS INTEGER) + wc_dbl(s[7]) + CAST(s[8] AS INTEGER) "
+    "+ wc_dbl(s[9]) + CAST(s[10] AS INTEGER)) % 10 = 0 ELSE FALSE END",
+    "CREATE OR REPLACE TEMP MACRO wc_lang(s) AS array_to_string(list_transform("
+    "string_split(s, '-'), (p, i) -> CASE WHEN i = 1 THEN lower(p) "
+    "WHEN length(p) = 4 AND regexp_full_match(p, '[A-Za-z]{4}') THEN upper(p[1]) || lower(p[2:]) "
+    "WHEN length(p) = 2 AND regexp_full_match(p, '[A-Za-z]{2}') THEN upper(p) "
+    "ELSE lower(p) END), '-')",
+    "CREATE OR REPLACE TEMP MACRO wc_code(s) AS upper(regexp_replace(s, '[. ]', '', 'g'))",
+)
+
+_TAG = (
+    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
+_ICD = r"[A-Z][0-9][0-9A-Z]{1,5}"
+
+SQL_TYPES: dict[Kind, str] = {
+    Kind.DATE: "DATE",
+    Kind.INTEGER: "INTEGER",
+    Kind.BOOLEAN: "BOOLEAN",
+}
+
+BAD_VALUE: dict[Kind, str] = {
+    Kind.TEXT: "is not text",
+    Kind.DATE: "is not a valid date",
+    Kind.INTEGER: "is not a whole number",
+    Kind.BOOLEAN: "is not true or false",
+    Kind.ENUM: "is not one of the allowed values",
+    Kind.NPI: "is not a valid NPI",
+    Kind.CDT: "is not a CDT code",
+    Kind.PROCEDURE: "is not a known kind of procedure code",
+    Kind.DIAGNOSIS_LIST: "holds a code that is not ICD-10-CM",
+    Kind.FIPS: "is not a 5-digit county FIPS code",
+    Kind.ZIP: "is not a ZIP code",
+    Kind.LANGUAGE: "is not a BCP 47 language tag",
+    Kind.LANGUAGE_LIST: "holds something that is not a BCP 47 language tag",
+    Kind.PLACE_OF_SERVICE: "is not a place-of-service code",
+}
+
+
+def quote(name: str) -> str:
+    """A safely quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A safely quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class ColumnSQL:
+    """The normalised value of a column and the test its raw text must pass."""
+
+    value: str
+    valid: str | None
+
+    def typed(self, keep_invalid: bool) -> str:
+        if self.valid is None or keep_invalid:
+            return self.value
+        return f"CASE WHEN {self.valid} THEN {self.value} END"
+
+    def bad(self, v: str) -> str | None:
+        if self.valid is None:
+            return None
+        return f"CASE WHEN {v} IS NOT NULL AND NOT coalesce({self.valid}, FALSE) THEN {v} END"
+
+
+def column_sql(column: Column, v: str) -> ColumnSQL:
+    """SQL for ``column`` given ``v``, the expression of its trimmed, non-empty text."""
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return ColumnSQL(v, None)
+    if kind is Kind.DATE:
+        return ColumnSQL(
+            f"TRY_CAST({v} AS DATE)",
+            f"(regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+            f"AND TRY_CAST({v} AS DATE) IS NOT NULL)",
+        )
+    if kind is Kind.INTEGER:
+        return ColumnSQL(
+            f"TRY_CAST({v} AS INTEGER)",
+            f"(regexp_full_match({v}, '[+-]?[0-9]{{1,9}}'))",
+        )
+    if kind is Kind.BOOLEAN:
+        return ColumnSQL(
+            f"(CASE lower({v}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)",
+            f"(lower({v}) IN ('true', 'false'))",
+        )
+    if kind is Kind.ENUM:
+        cases = " ".join(f"WHEN {literal(a.lower())} THEN {literal(a)}" for a in column.allowed)
+        value = f"(CASE lower({v}) {cases} END)"
+        return ColumnSQL(value, f"({value} IS NOT NULL)")
+    if kind is Kind.NPI:
+        return ColumnSQL(v, f"wc_npi_ok({v})")
+    if kind is Kind.CDT:
+        return ColumnSQL(f"wc_code({v})", f"regexp_full_match(wc_code({v}), 'D[0-9]{{4}}')")
+    if kind is Kind.PROCEDURE:
+        return ColumnSQL(
+            f"wc_code({v})",
+            f"regexp_full_match(wc_code({v}), '[0-9]{{4}}[0-9A-Z]|[A-Z][0-9]{{4}}')",
+        )
+    if kind is Kind.DIAGNOSIS_LIST:
+        return ColumnSQL(
+            f"wc_code({v})",
+            f"regexp_full_match(wc_code({v}), '{_ICD}(;{_ICD})*')",
+        )
+    if kind is Kind.FIPS:
+        return ColumnSQL(v, f"regexp_full_match({v}, '[0-9]{{5}}')")
+    if kind is Kind.ZIP:
+        return ColumnSQL(f"left({v}, 5)", f"regexp_full_match({v}, '[0-9]{{5}}(-?[0-9]{{4}})?')")
+    if kind is Kind.LANGUAGE:
+        return ColumnSQL(f"wc_lang({v})", f"regexp_full_match({v}, '{_TAG}')")
+    if kind is Kind.LANGUAGE_LIST:
+        compact = f"replace({v}, ' ', '')"
+        return ColumnSQL(
+            f"array_to_string(list_transform(string_split({compact}, ';'), x -> wc_lang(x)), ';')",
+            f"regexp_full_match({compact}, '{_TAG}(;{_TAG})*')",
+        )
+    if kind is Kind.PLACE_OF_SERVICE:
+        return ColumnSQL(f"lpad({v}, 2, '0')", f"regexp_full_match({v}, '[0-9]{{1,2}}')")
+    raise AssertionError(f"no SQL for kind {kind}")
+
+
+def sql_type(column: Column) -> str:
+    return SQL_TYPES.get(column.kind, "VARCHAR")

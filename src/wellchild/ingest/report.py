@@ -1,0 +1,160 @@
+"""What a load found: every problem, counted, with a few example rows each.
+
+A :class:`Problem` is one kind of problem in one file and column (``birth_date`` is not
+a date), with how many rows have it and the first few of them. A :class:`LoadReport`
+holds them all; it decides whether the load may go on (no errors) and renders itself as
+plain text or JSON. Personal values (names, addresses, phones) are never quoted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wellchild.contract.schema import Severity
+
+
+@dataclass(frozen=True)
+class Example:
+    """One row that has the problem: where it is and what was found there."""
+
+    row: int | None
+    found: str
+    member_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One kind of problem in one file (and column), with its count and examples.
+
+    ``row`` numbers count like a spreadsheet: in a CSV file the header is row 1 and the
+    first data row is row 2; in a Parquet file the first row is row 1.
+    """
+
+    severity: Severity
+    file: str
+    column: str | None
+    check: str
+    message: str
+    expected: str
+    count: int
+    examples: tuple[Example, ...] = ()
+    hint: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def render(self) -> str:
+        where = self.file + (f", column {self.column}" if self.column else "")
+        rows = "row" if self.count == 1 else "rows"
+        head = f"{self.severity.value.upper()} {where}: {self.message}"
+        if self.count:
+            head += f" ({self.count:,} {rows})"
+        lines = [head, f"  expected: {self.expected}"]
+        for ex in self.examples:
+            at = f"row {ex.row}" if ex.row is not None else "file"
+            who = f" (member {ex.member_id})" if ex.member_id else ""
+            lines.append(f"  {at}{who}: found {ex.found}")
+        more = self.count - len(self.examples)
+        if self.examples and more > 0:
+            lines.append(f"  … and {more:,} more")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadReport:
+    """Everything a load found, in the order the files and checks were read."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        errors, warnings = len(self.errors), len(self.warnings)
+        parts = [
+            f"{errors} kind{'s' if errors != 1 else ''} of error",
+            f"{warnings} kind{'s' if warnings != 1 else ''} of warning",
+        ]
+        return " and ".join(parts)
+
+    def render(self) -> str:
+        ordered = self.errors + self.warnings
+        return "\n\n".join(p.render() for p in ordered)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "rows": self.rows,
+            "problems": [
+                {
+                    **asdict(p),
+                    "severity": p.severity.value,
+                    "examples": [asdict(e) for e in p.examples],
+                }
+                for p in self.problems
+            ],
+        }
+
+    def write(self, path: Path) -> None:
+        """Save every problem and example as ``.json`` or ``.csv`` (one line per example)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+            return
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "severity",
+                    "file",
+                    "column",
+                    "check",
+                    "message",
+                    "expected",
+                    "count",
+                    "row",
+                    "member_id",
+                    "found",
+                    "hint",
+                ]
+            )
+            for p in self.errors + self.warnings:
+                examples = p.examples or (Example(row=None, found=""),)
+                for ex in examples:
+                    writer.writerow(
+                        [
+                            p.severity.value,
+                            p.file,
+                            p.column or "",
+                            p.check,
+                            p.message,
+                            p.expected,
+                            p.count,
+                            "" if ex.row is None else ex.row,
+                            ex.member_id or "",
+                            ex.found,
+                            p.hint,
+                        ]
+                    )
