@@ -90,7 +90,7 @@ register(
 register(
     Setting(
         "memory_limit",
-        "4GB",
+        "3GB",
         "Most memory the DuckDB engine may use before it spills to disk (4GB, 512MB, 50%).",
         parse_memory,
     )

@@ -14,6 +14,7 @@ import bisect
 import contextlib
 import datetime as dt
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,23 +32,28 @@ from wellchild.contract.schema import (
     Ordered,
     References,
     Severity,
-    Table,
     Unique,
     WithinLife,
 )
 from wellchild.core.enrollment import merge_spans
 from wellchild.engines.duckdb_sql import (
     BAD_VALUE,
+    BY_VALUE,
     MACROS,
-    column_sql,
+    bad_text,
     literal,
     quote,
     sql_type,
+    stored,
+    trimmed,
+    value_valid,
 )
 from wellchild.engines.duckdb_store import SCHEMA_VERSION, connect, dumps, remove_store_files
 from wellchild.errors import LoadRejected, StoreError
 from wellchild.ingest.report import Example, LoadReport, Problem
 from wellchild.ingest.tabular import SourceFile, discover
+
+BAD = "bad__"  # prefix of the columns that keep unusable values aside while checking
 
 Progress = Callable[[str, float], None]
 """Called with a description of the step and the fraction of the load done so far."""
@@ -99,7 +105,7 @@ class Staged:
 
     def row_number(self, rowid: int) -> int:
         """The spreadsheet row of a staged row, skipping rows the reader rejected."""
-        rowid -= self.base_rowid  # temporary tables number their rows from an offset
+        rowid -= self.base_rowid
         number = rowid + self.first_row
         for _ in range(len(self.rejected) + 1):
             shift = bisect.bisect_right(self.rejected, number)
@@ -140,16 +146,29 @@ def load_folder(
     con = connect(target)
     try:
         loader = _Loader(con, report, today or dt.date.today(), progress)
-        loader.run(sources)  # staging tables are temporary: nothing in the store changes
+        # Everything happens in one transaction: the files are read straight into the
+        # input tables, checked there, and either committed whole or rolled back.
+        while True:
+            con.execute("BEGIN TRANSACTION")
+            failed = loader.read(sources)
+            if failed is None:
+                break
+            con.execute("ROLLBACK")  # an unreadable file: read the others again without it
+            failed.usable = False
+            loader.reset()
+        loader.check()
         if not report.ok:
+            con.execute("ROLLBACK")
             raise LoadRejected(
                 f"{report.summary()} in {folder}. Nothing was loaded.", report=report
             )
-        with _transaction(con):
-            loader.write(started)
-        loader.step("Saving", 0.99)
+        loader.finish(started)
+        loader.step("Saving", 0.98)
+        con.execute("COMMIT")
         con.execute("CHECKPOINT")
     except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         con.close()
         if fresh:
             remove_store_files(target)
@@ -162,18 +181,6 @@ def load_folder(
     )
 
 
-@contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection):  # type: ignore[no-untyped-def]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def _remove_stale_side_files(db: Path) -> None:
     """Side files of first loads that were killed before their rename."""
     for side in db.parent.glob(f".{db.name}.loading-*"):
@@ -181,7 +188,10 @@ def _remove_stale_side_files(db: Path) -> None:
         if pid_text.isdigit() and _alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
-            side.unlink()
+            if side.is_dir():  # the engine's spill folder
+                shutil.rmtree(side)
+            else:
+                side.unlink()
 
 
 def _alive(pid: int) -> bool:
@@ -208,6 +218,7 @@ class _Loader:
         self.progress = progress
         self.examples: int = config.get("problem_examples")
         self.staged: dict[str, Staged] = {}
+        self.distinct_done: set[str] = set()
         for macro in MACROS:
             con.execute(macro)
 
@@ -217,7 +228,16 @@ class _Loader:
 
     # -- reading ---------------------------------------------------------------------
 
-    def run(self, sources: list[SourceFile]) -> None:
+    def reset(self) -> None:
+        self.staged = {}
+        self.distinct_done = set()
+        self.report.rows.clear()
+        # Problems found while reading are found again; those about files stay.
+        self.report.problems[:] = [p for p in self.report.problems if p.count == 0]
+
+    def read(self, sources: list[SourceFile]) -> SourceFile | None:
+        """Read every usable file into its input table; the first unreadable one is
+        reported and returned (the caller rolls back and reads the others again)."""
         usable = [s for s in sources if s.usable]
         sizes = {s.table.name: max(s.path.stat().st_size, 1) for s in usable}
         total = sum(sizes.values()) or 1
@@ -225,10 +245,14 @@ class _Loader:
         for source in usable:
             self.step(f"Reading {source.label}", 0.6 * done / total)
             staged = self._stage(source)
-            if staged is not None:
-                self.staged[source.table.name] = staged
-                self.report.rows[source.table.name] = staged.rows
+            if staged is None:
+                return source
+            self.staged[source.table.name] = staged
+            self.report.rows[source.table.name] = staged.rows
             done += sizes[source.table.name]
+        return None
+
+    def check(self) -> None:
         for checked, table in enumerate(TABLES):
             if table.name in self.staged:
                 label = self.staged[table.name].source.label
@@ -237,7 +261,7 @@ class _Loader:
 
     def _stage(self, source: SourceFile) -> Staged | None:
         table = source.table
-        name = f"stage__{table.name}"
+        name = f"input__{table.name}"
         if source.format == "csv":
             columns = (
                 "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.columns))) + "}"
@@ -255,7 +279,7 @@ class _Loader:
             reader = f"read_parquet({literal(str(source.path))})"
             raw = [f"CAST({quote(c)} AS VARCHAR)" for c in source.columns]
             first_row = 1
-        trimmed = [f"NULLIF(trim({r}), '') AS v{i}" for i, r in enumerate(raw)]
+        texts = [f"{trimmed(r)} AS v{i}" for i, r in enumerate(raw)]
         selects: list[str] = []
         for column in table.columns:
             position = source.mapping.get(column.name)
@@ -263,21 +287,19 @@ class _Loader:
                 selects.append(f"CAST(NULL AS {sql_type(column)}) AS {quote(column.name)}")
                 continue
             v = f"v{position}"
-            spec = column_sql(column, v)
-            keep = column.severity is Severity.WARNING
-            typed = spec.typed(keep)
-            if sql_type(column) != "VARCHAR":
-                typed = f"CAST({typed} AS {sql_type(column)})"
+            # Typed values keep what can be read; a value that breaks an error-level rule
+            # rejects the whole load, so it never reaches a committed table.
+            typed = f"CAST({stored(column, v)} AS {sql_type(column)})"
             selects.append(f"{typed} AS {quote(column.name)}")
-            bad = spec.bad(v)
+            bad = bad_text(column, v)
             if bad is not None:
-                selects.append(f"{bad} AS {quote('bad__' + column.name)}")
+                selects.append(f"{bad} AS {quote(BAD + column.name)}")
         for position in source.extra:
             extra = source.columns[position].strip().lower()
             selects.append(f"v{position} AS {quote(extra)}")
         sql = (
-            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(selects)} "
-            f"FROM (SELECT {', '.join(trimmed)} FROM {reader})"
+            f"CREATE OR REPLACE TABLE {name} AS SELECT {', '.join(selects)} "
+            f"FROM (SELECT {', '.join(texts)} FROM {reader})"
         )
         try:
             self.con.execute(sql)
@@ -354,18 +376,18 @@ class _Loader:
     def _check(self, staged: Staged) -> None:
         table = staged.source.table
         checks = self._value_checks(staged) + self._rule_checks(staged)
-        if checks:
-            joins: list[str] = []
-            for check in checks:
-                for join in check.joins:
-                    if join not in joins:
-                        joins.append(join)
-            counts = ", ".join(f"count(*) FILTER (WHERE {c.cond})" for c in checks)
+        # One scan per set of joins: a scan with many joins costs more than several
+        # scans with few (checks that need no join share one scan).
+        groups: dict[tuple[str, ...], list[Check]] = {}
+        for check in checks:
+            groups.setdefault(check.joins, []).append(check)
+        for joins, group in groups.items():
+            counts = ", ".join(f"count(*) FILTER (WHERE {c.cond})" for c in group)
             result = self.con.execute(
                 f"SELECT {counts} FROM {staged.name} s {' '.join(joins)}"
             ).fetchone()
             assert result is not None
-            for check, count in zip(checks, result, strict=True):
+            for check, count in zip(group, result, strict=True):
                 if count:
                     self._report(staged, check, int(count))
         for rule in table.rules:
@@ -380,9 +402,9 @@ class _Loader:
             if column.name not in staged.source.mapping:
                 continue
             name = quote(column.name)
-            spec = column_sql(column, "x")
+            has_bad = bad_text(column, "x") is not None
             if column.required:
-                bad = f" AND s.{quote('bad__' + column.name)} IS NULL" if spec.valid else ""
+                bad = f" AND s.{quote(BAD + column.name)} IS NULL" if has_bad else ""
                 checks.append(
                     Check(
                         id="required",
@@ -396,26 +418,67 @@ class _Loader:
                         + (f" {column.notes.capitalize()}." if column.notes else ""),
                     )
                 )
-            if spec.valid is not None:
-                bad_col = f"s.{quote('bad__' + column.name)}"
-                checks.append(
-                    Check(
-                        id=f"bad_{column.kind.value}",
-                        severity=column.severity,
-                        column=column.name,
-                        message=f"{column.name} {BAD_VALUE[column.kind]}",
-                        expected=column.expected,
-                        cond=f"{bad_col} IS NOT NULL",
-                        found=_found(column, bad_col),
-                        hint=column.hint
-                        + (
-                            " The line is kept and the value simply matches nothing."
-                            if column.severity is Severity.WARNING
-                            else ""
-                        ),
-                    )
+            if column.kind in BY_VALUE:
+                bad_values = self._bad_values(staged, column)
+                if not self._scalar(f"SELECT count(*) FROM {bad_values}"):
+                    continue  # every distinct value is fine: no row can fail
+                alias = f"badv_{column.name}"
+                cond = f"{alias}.k IS NOT NULL"
+                found = _found(column, f"s.{name}")
+                joins: tuple[str, ...] = (
+                    f"LEFT JOIN {self._bad_values(staged, column)} {alias} ON s.{name} = {alias}.k",
                 )
+            elif has_bad:
+                bad_col = f"s.{quote(BAD + column.name)}"
+                cond, found, joins = f"{bad_col} IS NOT NULL", _found(column, bad_col), ()
+            else:
+                continue
+            checks.append(
+                Check(
+                    id=f"bad_{column.kind.value}",
+                    severity=column.severity,
+                    column=column.name,
+                    message=f"{column.name} {BAD_VALUE[column.kind]}",
+                    expected=column.expected,
+                    cond=cond,
+                    found=found,
+                    hint=column.hint
+                    + (
+                        " The line is kept and the value simply matches nothing."
+                        if column.severity is Severity.WARNING
+                        else ""
+                    ),
+                    joins=joins,
+                )
+            )
         return checks
+
+    def _bad_values(self, staged: Staged, column: Column) -> str:
+        """A temporary table of a column's distinct values that break its kind: codes and
+        NPIs repeat a lot, so each distinct value is tested once."""
+        table = staged.source.table.name
+        distinct = f"distinct__{table}"
+        if distinct not in self.distinct_done:  # one scan collects every such column
+            present = [
+                c.name
+                for c in staged.source.table.columns
+                if c.kind in BY_VALUE and c.name in staged.source.mapping
+            ]
+            which = " ".join(f"WHEN grouping({quote(c)}) = 0 THEN {literal(c)}" for c in present)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {distinct} AS SELECT CASE {which} END AS col, "
+                f"coalesce({', '.join(f'CAST({quote(c)} AS VARCHAR)' for c in present)}) AS k "
+                f"FROM {staged.name} GROUP BY GROUPING SETS "
+                f"({', '.join(f'({quote(c)})' for c in present)})"
+            )
+            self.distinct_done.add(distinct)
+        name = f"bad_values__{table}__{column.name}"
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k FROM {distinct} "
+            f"WHERE col = {literal(column.name)} AND k IS NOT NULL "
+            f"AND NOT coalesce({value_valid(column, 'k')}, FALSE)"
+        )
+        return name
 
     def _rule_checks(self, staged: Staged) -> list[Check]:
         table = staged.source.table
@@ -457,6 +520,12 @@ class _Loader:
                     continue
                 alias = f"r{index}"
                 c = f"s.{quote(rule.column)}"
+                join = (
+                    f"LEFT JOIN (SELECT DISTINCT {quote(rule.target)} AS k FROM "
+                    f"{target.name}) {alias} ON {c} = {alias}.k"
+                )
+                if (rule.table, rule.target, rule.column) == ("member", "member_id", "member_id"):
+                    alias, join = "life", self._life_join()  # one join serves both rules
                 checks.append(
                     Check(
                         id=f"unknown_{rule.target}",
@@ -464,13 +533,15 @@ class _Loader:
                         column=rule.column,
                         message=f"{rule.column} is not in {rule.table}",
                         expected=f"a {rule.target} listed in {target.source.label}",
-                        cond=f"{c} IS NOT NULL AND {alias}.k IS NULL",
+                        cond=f"{c} IS NOT NULL AND {alias}.k IS NULL"
+                        + (  # a value of the wrong shape is reported once, as such
+                            f" AND {value_valid(table.column(rule.column), c)}"
+                            if table.column(rule.column).kind in BY_VALUE
+                            else ""
+                        ),
                         found=c,
                         hint=rule.hint,
-                        joins=(
-                            f"LEFT JOIN (SELECT DISTINCT {quote(rule.target)} AS k FROM "
-                            f"{target.name}) {alias} ON {c} = {alias}.k",
-                        ),
+                        joins=(join,),
                     )
                 )
             elif isinstance(rule, WithinLife) and rule.column in present:
@@ -479,11 +550,7 @@ class _Loader:
                     continue
                 alias = "life"
                 c = f"s.{quote(rule.column)}"
-                join = (
-                    f"LEFT JOIN (SELECT member_id AS k, min(birth_date) AS birth, "
-                    f"max(death_date) AS death FROM {member.name} GROUP BY member_id) {alias} "
-                    f"ON s.member_id = {alias}.k"
-                )
+                join = self._life_join()
                 checks.append(
                     Check(
                         id="before_birth",
@@ -547,11 +614,21 @@ class _Loader:
                 )
         return checks
 
+    def _life_join(self) -> str:
+        """Each row's child (alias ``life``): whether it exists, its birth and death."""
+        member = self.staged["member"]
+        return (
+            f"LEFT JOIN (SELECT member_id AS k, min(birth_date) AS birth, "
+            f"max(death_date) AS death FROM {member.name} GROUP BY member_id) life "
+            f"ON s.member_id = life.k"
+        )
+
     def _report(self, staged: Staged, check: Check, count: int) -> None:
         member = "s.member_id" if "member_id" in staged.source.mapping else "NULL"
         rows = self.con.execute(
             f"SELECT s.rowid, CAST({check.found} AS VARCHAR), {member} FROM {staged.name} s "
-            f"{' '.join(check.joins)} WHERE {check.cond} ORDER BY s.rowid LIMIT {self.examples}"
+            # the engine keeps table order, so the first rows found are the first in the file
+            f"{' '.join(check.joins)} WHERE {check.cond} LIMIT {self.examples}"
         ).fetchall()
         self.report.add(
             Problem(
@@ -654,15 +731,16 @@ class _Loader:
 
     # -- writing ---------------------------------------------------------------------
 
-    def write(self, started: float) -> None:
+    def finish(self, started: float) -> None:
+        """Drop the columns that kept unusable values aside, merge spans, record the load."""
         for index, table in enumerate(TABLES):
             staged = self.staged[table.name]
             self.step(f"Writing {table.name}", 0.85 + 0.1 * index / len(TABLES))
-            self.con.execute(
-                f"CREATE OR REPLACE TABLE input__{table.name} AS SELECT "
-                f"{_final_columns(table, staged)} FROM {staged.name}"
-            )
-            self.con.execute(f"DROP TABLE {staged.name}")
+            for column in table.columns:
+                if bad_text(column, "x") is not None and column.name in staged.source.mapping:
+                    self.con.execute(
+                        f"ALTER TABLE {staged.name} DROP COLUMN {quote(BAD + column.name)}"
+                    )
         self.step("Merging enrollment spans", 0.96)
         self._core()
         self._meta(started)
@@ -741,12 +819,6 @@ class _Loader:
     def _scalar(self, sql: str) -> int:
         result = self.con.execute(sql).fetchone()
         return int(result[0]) if result and result[0] is not None else 0
-
-
-def _final_columns(table: Table, staged: Staged) -> str:
-    names = [quote(c.name) for c in table.columns]
-    names += [quote(staged.source.columns[p].strip().lower()) for p in staged.source.extra]
-    return ", ".join(names)
 
 
 def _found(column: Column, expr: str) -> str:

@@ -8,8 +8,6 @@ a place of service gets its leading zero back, language tags get BCP 47 casing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wellchild.contract.schema import Column, Kind
 
 # Macros installed on every loading connection. The NPI check is the Luhn formula over
@@ -22,11 +20,12 @@ MACROS = (
     "+ wc_dbl(s[5]) + CAST(s[6] AS INTEGER) + wc_dbl(s[7]) + CAST(s[8] AS INTEGER) "
     "+ wc_dbl(s[9]) + CAST(s[10] AS INTEGER)) % 10 = 0 ELSE FALSE END",
     "CREATE OR REPLACE TEMP MACRO wc_lang(s) AS array_to_string(list_transform("
-    "string_split(s, '-'), (p, i) -> CASE WHEN i = 1 THEN lower(p) "
+    "string_split(s, '-'), lambda p, i: CASE WHEN i = 1 THEN lower(p) "
     "WHEN length(p) = 4 AND regexp_full_match(p, '[A-Za-z]{4}') THEN upper(p[1]) || lower(p[2:]) "
     "WHEN length(p) = 2 AND regexp_full_match(p, '[A-Za-z]{2}') THEN upper(p) "
     "ELSE lower(p) END), '-')",
-    "CREATE OR REPLACE TEMP MACRO wc_code(s) AS upper(regexp_replace(s, '[. ]', '', 'g'))",
+    "CREATE OR REPLACE TEMP MACRO wc_code(s) AS CASE WHEN contains(s, '.') OR contains(s, ' ') "
+    "THEN upper(replace(replace(s, '.', ''), ' ', '')) ELSE upper(s) END",
 )
 
 _TAG = (
@@ -69,79 +68,110 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True)
-class ColumnSQL:
-    """The normalised value of a column and the test its raw text must pass."""
-
-    value: str
-    valid: str | None
-
-    def typed(self, keep_invalid: bool) -> str:
-        if self.valid is None or keep_invalid:
-            return self.value
-        return f"CASE WHEN {self.valid} THEN {self.value} END"
-
-    def bad(self, v: str) -> str | None:
-        if self.valid is None:
-            return None
-        return f"CASE WHEN {v} IS NOT NULL AND NOT coalesce({self.valid}, FALSE) THEN {v} END"
+# Kinds whose values repeat a lot (codes, NPIs, tags): stored normalised, and checked
+# once per distinct value rather than once per row.
+BY_VALUE = frozenset(
+    {
+        Kind.NPI,
+        Kind.CDT,
+        Kind.PROCEDURE,
+        Kind.DIAGNOSIS_LIST,
+        Kind.FIPS,
+        Kind.LANGUAGE,
+        Kind.LANGUAGE_LIST,
+        Kind.PLACE_OF_SERVICE,
+    }
+)
 
 
-def column_sql(column: Column, v: str) -> ColumnSQL:
-    """SQL for ``column`` given ``v``, the expression of its trimmed, non-empty text."""
+def trimmed(raw: str) -> str:
+    """A raw text value without surrounding spaces, null when empty (cheap when clean)."""
+    return (
+        f"CASE WHEN {raw} = '' THEN NULL WHEN contains({raw}, ' ') "
+        f"THEN NULLIF(trim({raw}), '') ELSE {raw} END"
+    )
+
+
+def stored(column: Column, v: str) -> str:
+    """The value stored for ``v``, the column's trimmed, non-empty text."""
     kind = column.kind
-    if kind is Kind.TEXT:
-        return ColumnSQL(v, None)
     if kind is Kind.DATE:
-        return ColumnSQL(
-            f"TRY_CAST({v} AS DATE)",
-            f"(regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-            f"AND TRY_CAST({v} AS DATE) IS NOT NULL)",
-        )
+        return f"TRY_CAST({v} AS DATE)"
     if kind is Kind.INTEGER:
-        return ColumnSQL(
-            f"TRY_CAST({v} AS INTEGER)",
-            f"(regexp_full_match({v}, '[+-]?[0-9]{{1,9}}'))",
-        )
+        return f"TRY_CAST({v} AS INTEGER)"
     if kind is Kind.BOOLEAN:
-        return ColumnSQL(
-            f"(CASE lower({v}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)",
-            f"(lower({v}) IN ('true', 'false'))",
-        )
+        return f"(CASE lower({v}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)"
     if kind is Kind.ENUM:
         cases = " ".join(f"WHEN {literal(a.lower())} THEN {literal(a)}" for a in column.allowed)
-        value = f"(CASE lower({v}) {cases} END)"
-        return ColumnSQL(value, f"({value} IS NOT NULL)")
-    if kind is Kind.NPI:
-        return ColumnSQL(v, f"wc_npi_ok({v})")
-    if kind is Kind.CDT:
-        return ColumnSQL(f"wc_code({v})", f"regexp_full_match(wc_code({v}), 'D[0-9]{{4}}')")
-    if kind is Kind.PROCEDURE:
-        return ColumnSQL(
-            f"wc_code({v})",
-            f"regexp_full_match(wc_code({v}), '[0-9]{{4}}[0-9A-Z]|[A-Z][0-9]{{4}}')",
-        )
-    if kind is Kind.DIAGNOSIS_LIST:
-        return ColumnSQL(
-            f"wc_code({v})",
-            f"regexp_full_match(wc_code({v}), '{_ICD}(;{_ICD})*')",
-        )
-    if kind is Kind.FIPS:
-        return ColumnSQL(v, f"regexp_full_match({v}, '[0-9]{{5}}')")
+        return f"(CASE lower({v}) {cases} END)"
+    if kind in (Kind.CDT, Kind.PROCEDURE, Kind.DIAGNOSIS_LIST):
+        return f"wc_code({v})"
     if kind is Kind.ZIP:
-        return ColumnSQL(f"left({v}, 5)", f"regexp_full_match({v}, '[0-9]{{5}}(-?[0-9]{{4}})?')")
+        return f"left({v}, 5)"
     if kind is Kind.LANGUAGE:
-        return ColumnSQL(f"wc_lang({v})", f"regexp_full_match({v}, '{_TAG}')")
+        return f"wc_lang({v})"
     if kind is Kind.LANGUAGE_LIST:
-        compact = f"replace({v}, ' ', '')"
-        return ColumnSQL(
-            f"array_to_string(list_transform(string_split({compact}, ';'), x -> wc_lang(x)), ';')",
-            f"regexp_full_match({compact}, '{_TAG}(;{_TAG})*')",
+        return (
+            f"array_to_string(list_transform(string_split(replace({v}, ' ', ''), ';'), "
+            f"lambda x: wc_lang(x)), ';')"
         )
     if kind is Kind.PLACE_OF_SERVICE:
-        return ColumnSQL(f"lpad({v}, 2, '0')", f"regexp_full_match({v}, '[0-9]{{1,2}}')")
-    raise AssertionError(f"no SQL for kind {kind}")
+        return f"(CASE WHEN length({v}) = 1 THEN '0' || {v} ELSE {v} END)"
+    return v  # TEXT, NPI, FIPS
+
+
+def row_valid(column: Column, v: str) -> str | None:
+    """For kinds checked row by row: is the text ``v`` acceptable? (None: any text is.)"""
+    kind = column.kind
+    if kind is Kind.DATE:
+        return (
+            f"(regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+            f"AND TRY_CAST({v} AS DATE) IS NOT NULL)"
+        )
+    if kind is Kind.INTEGER:
+        return f"regexp_full_match({v}, '[+-]?[0-9]{{1,9}}')"
+    if kind is Kind.BOOLEAN:
+        return f"(lower({v}) IN ('true', 'false'))"
+    if kind is Kind.ENUM:
+        return f"({stored(column, v)} IS NOT NULL)"
+    if kind is Kind.ZIP:
+        return f"regexp_full_match({v}, '[0-9]{{5}}(-?[0-9]{{4}})?')"
+    return None
+
+
+def value_valid(column: Column, k: str) -> str:
+    """For kinds checked per distinct value: is the stored value ``k`` acceptable?"""
+    kind = column.kind
+    if kind is Kind.NPI:
+        return f"wc_npi_ok({k})"
+    if kind is Kind.CDT:
+        return f"regexp_full_match({k}, 'D[0-9]{{4}}')"
+    if kind is Kind.PROCEDURE:
+        return f"regexp_full_match({k}, '[0-9]{{4}}[0-9A-Z]|[A-Z][0-9]{{4}}')"
+    if kind is Kind.DIAGNOSIS_LIST:
+        return f"regexp_full_match({k}, '{_ICD}(;{_ICD})*')"
+    if kind is Kind.FIPS:
+        return f"regexp_full_match({k}, '[0-9]{{5}}')"
+    if kind is Kind.LANGUAGE:
+        return f"regexp_full_match({k}, '{_TAG}')"
+    if kind is Kind.LANGUAGE_LIST:
+        return f"regexp_full_match({k}, '{_TAG}(;{_TAG})*')"
+    if kind is Kind.PLACE_OF_SERVICE:
+        return f"regexp_full_match({k}, '[0-9]{{2}}')"
+    raise AssertionError(f"{kind} is checked row by row")
+
+
+def bad_text(column: Column, v: str) -> str | None:
+    """The text ``v`` when a row-checked column cannot use it, else null."""
+    valid = row_valid(column, v)
+    if valid is None:
+        return None
+    return f"CASE WHEN {v} IS NOT NULL AND NOT coalesce({valid}, FALSE) THEN {v} END"
 
 
 def sql_type(column: Column) -> str:
+    """The stored type: DATE, INTEGER, BOOLEAN, an ENUM of the allowed values (compact,
+    and read as text by every reader), else VARCHAR."""
+    if column.kind is Kind.ENUM:
+        return "ENUM(" + ", ".join(literal(a) for a in column.allowed) + ")"
     return SQL_TYPES.get(column.kind, "VARCHAR")
