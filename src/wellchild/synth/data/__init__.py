@@ -1,0 +1,1 @@
+"""Data files of the synthetic generator: name pools, neighbourhoods, practice-name words."""

@@ -1,0 +1,217 @@
+"""``generate``: write a seeded synthetic Medi-Cal child population as the six input files.
+
+Children are made in chunks of :data:`CHUNK` with their own random stream
+(``SeedSequence(seed, spawn_key=(2, k))`` for chunk ``k``), so the files depend only on
+the arguments, never on memory or timing, and a million children stream through in
+bounded memory. Practices and providers are drawn once for the whole population.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+
+from wellchild.errors import WellchildError
+from wellchild.synth.assignment import Choosers, assignment_table, choose_homes
+from wellchild.synth.dates import HISTORY_YEARS, Window
+from wellchild.synth.dental import DentalVocabulary, dental_lines, dental_table, dental_visits
+from wellchild.synth.enrollment import enrollment_table, make_coverage
+from wellchild.synth.ids import MAX_MEMBERS, MemberIds
+from wellchild.synth.medical import MedicalVocabulary, medical_lines, medical_table
+from wellchild.synth.population import make_children, member_table
+from wellchild.synth.providers import Directory, build_directory, provider_table
+from wellchild.synth.region import Region
+from wellchild.synth.visits import Visits, lab_visits, other_visits, well_visits
+from wellchild.synth.writer import Format, Sink
+
+CHUNK = 10_000  # children per chunk; part of the seed's meaning, so never change it lightly
+CLAIMS_PER_CHUNK = 10_000_000  # claim numbers reserved per chunk (10-digit running number)
+FIRST_YEAR = 2012
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What :func:`generate` wrote: the folder, the file and row count of each table."""
+
+    out: Path
+    files: dict[str, Path]
+    rows: dict[str, int]
+    children: int
+    seed: int
+    year: int
+    fmt: Format = "csv"
+    seconds: float = field(default=0.0, compare=False)
+
+
+def _check(out: Path, children: int, seed: int, year: int, fmt: str, today: dt.date) -> None:
+    if isinstance(children, bool) or not isinstance(children, int) or children < 1:
+        raise WellchildError(
+            f"The number of children must be a whole number of at least 1; got {children!r}.",
+            hint="Use --children 20000 for a population whose rates are worth reading.",
+        )
+    if children > MAX_MEMBERS:
+        raise WellchildError(
+            f"At most {MAX_MEMBERS:,} children can be generated; got {children:,}.",
+            hint="Generate several folders with different seeds for more.",
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise WellchildError(
+            f"The seed must be a whole number of at least 0; got {seed!r}.",
+            hint="Any number works, e.g. --seed 7; the same seed gives the same files.",
+        )
+    last = today.year - 1
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= last:
+        when = "has not ended yet" if isinstance(year, int) and year > last else "is too early"
+        raise WellchildError(
+            f"The measurement year {year!r} {when}: it must lie between {FIRST_YEAR} and {last}.",
+            hint=f"The data cover {HISTORY_YEARS + 1} years up to 31 December of the year and must "
+            f"not hold future dates; use --year {last} for the latest complete year.",
+        )
+    if fmt not in ("csv", "parquet"):
+        raise WellchildError(
+            f"The format must be csv or parquet; got {fmt!r}.",
+            hint="Use --format csv or --format parquet.",
+        )
+    if out.exists() and not out.is_dir():
+        raise WellchildError(
+            f"{out} is a file, not a folder.", hint="Pass the folder to write the six files to."
+        )
+
+
+def generate(
+    out: Path,
+    *,
+    children: int,
+    seed: int,
+    year: int,
+    fmt: Literal["csv", "parquet"] = "csv",
+    progress: Progress | None = None,
+) -> SynthResult:
+    """Write a synthetic Medi-Cal child population to ``out`` as the six input files.
+
+    Parameters
+    ----------
+    out
+        Folder to write to; created if missing. The six files are replaced if present
+        (and files of the other format for the same tables are removed).
+    children
+        How many children (aged 0-20 on 31 December of ``year``).
+    seed
+        Random seed: the same arguments always give byte-identical files.
+    year
+        Measurement year; claims and enrollment run from 1 January of ``year - 4`` to
+        31 December of ``year``. It must have ended.
+    fmt
+        ``csv`` or ``parquet``.
+    progress
+        Called with the number of children finished since the last call.
+
+    Returns
+    -------
+    SynthResult
+        The folder, the path and row count of each table.
+
+    Raises
+    ------
+    WellchildError
+        When an argument cannot be used (the message says which and why).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     result = generate(Path(tmp), children=50, seed=1, year=2023)
+    >>> result.rows["member"], sorted(result.files)[:2]
+    (50, ['dental_claim', 'enrollment'])
+    """
+    started = time.perf_counter()
+    out = Path(out).expanduser()
+    _check(out, children, seed, year, fmt, dt.date.today())
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WellchildError(
+            f"The folder {out} cannot be created: {exc.strerror}.",
+            hint="Check the path and that you may write there.",
+        ) from None
+    region = Region.load()
+    window = Window(year)
+    directory = build_directory(_rng(seed, 0), children, region)
+    member_ids = MemberIds(_rng(seed, 1))
+    chunk = _ChunkMaker(window, region, directory, member_ids)
+    try:
+        with Sink(out, fmt) as sink:
+            sink.put("provider", provider_table(directory, region))
+            for k, first in enumerate(range(0, children, CHUNK)):
+                running = np.arange(first, min(first + CHUNK, children), dtype=np.int64)
+                for name, table in chunk.make(_rng(seed, 2, k), running, k).items():
+                    sink.put(name, table)
+                if progress is not None:
+                    progress(len(running))
+    except OSError as exc:
+        raise WellchildError(
+            f"Writing to {out} failed: {exc.strerror or exc}.",
+            hint="Check free disk space and that you may write there.",
+        ) from None
+    return SynthResult(
+        out=out,
+        files=dict(sink.final),
+        rows=sink.rows,
+        children=children,
+        seed=seed,
+        year=year,
+        fmt=fmt,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _rng(seed: int, *key: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+class _ChunkMaker:
+    """Makes the rows of every table for one chunk of children."""
+
+    def __init__(self, window: Window, region: Region, d: Directory, member_ids: MemberIds) -> None:
+        self.window = window
+        self.region = region
+        self.d = d
+        self.member_ids = member_ids
+        self.choosers = Choosers.build(d, region)
+        self.medical = MedicalVocabulary(d)
+        self.dental = DentalVocabulary(d)
+
+    def make(self, rng: np.random.Generator, running: np.ndarray, k: int) -> dict[str, pa.Table]:
+        c = make_children(rng, running, self.window, self.region, self.member_ids)
+        coverage = make_coverage(rng, c, self.window)
+        homes = choose_homes(rng, c, coverage, self.d, self.choosers)
+        well = well_visits(rng, c, coverage, homes, self.d)
+        visits = Visits.concat(
+            [
+                well,
+                other_visits(rng, c, coverage, homes, self.d),
+                lab_visits(rng, c, well, coverage, self.d),
+            ]
+        )
+        lines = medical_lines(rng, visits, c, self.d)
+        teeth = dental_visits(rng, c, coverage, homes, self.d, well)
+        dental = dental_lines(rng, teeth, c, self.d, coverage.dmc)
+        for name, claims in (("medical", lines), ("dental", dental)):
+            if len(claims["claim"]) and int(claims["claim"].max()) >= CLAIMS_PER_CHUNK:
+                raise AssertionError(f"too many {name} claims in one chunk")
+        base = k * CLAIMS_PER_CHUNK
+        return {
+            "member": member_table(c, self.region),
+            "enrollment": enrollment_table(c, coverage),
+            "pcp_assignment": assignment_table(c, coverage, homes, self.d),
+            "medical_claim": medical_table(lines, c.ids, base, self.medical),
+            "dental_claim": dental_table(dental, c.ids, base, self.dental),
+        }

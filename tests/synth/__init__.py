@@ -1,0 +1,1 @@
+"""Tests of the synthetic population generator and the geography package."""
