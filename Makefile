@@ -38,16 +38,17 @@ test: install lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
+# make bench runs every benchmark; make bench BENCH=load runs one.
 bench: install
-	$(BIN)/python -m wellchild.bench
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 # Re-pin every transitive dependency after changing pyproject.toml.
 lock:

@@ -1,0 +1,80 @@
+"""A command, an option or a setting without documentation fails the build."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.main
+
+from paths import ROOT
+from wellchild import config
+from wellchild.cli import app
+from wellchild.contract.describe import markdown
+
+DOCS = ROOT / "docs"
+
+
+def _commands() -> dict[str, Any]:
+    """Every leaf command of the app by its full name ("load", "hub serve", ...)."""
+    found: dict[str, Any] = {}
+
+    def walk(prefix: str, command: Any) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+        else:
+            found[prefix] = command
+
+    walk("", typer.main.get_command(app))
+    return found
+
+
+def _section(text: str, heading: str) -> str:
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"docs/cli.md has no section '## {heading}'"
+    return match.group(1)
+
+
+def test_every_command_and_option_is_in_cli_md() -> None:
+    text = (DOCS / "cli.md").read_text()
+    commands = _commands()
+    assert commands, "the app has no commands"
+    for name, command in commands.items():
+        section = _section(text, f"wellchild {name}")
+        for param in command.params:
+            if param.name == "help":
+                continue
+            if param.param_type_name == "option":
+                long = max(param.opts, key=len)
+                assert long in section, f"{long} of `wellchild {name}` is not documented"
+            else:
+                assert (param.name or "").upper() in section or (param.metavar or "") in section
+        assert command.help, f"`wellchild {name}` has no help text"
+        assert "Example" in (command.epilog or ""), f"`wellchild {name} --help` shows no example"
+
+
+def test_every_documented_command_exists() -> None:
+    documented = re.findall(r"^## wellchild (.+)$", (DOCS / "cli.md").read_text(), re.M)
+    assert sorted(documented) == sorted(_commands())
+
+
+def test_every_setting_is_in_configuration_md_and_nothing_else() -> None:
+    text = (DOCS / "configuration.md").read_text()
+    documented = set(re.findall(r"`(WELLCHILD_[A-Z_]+)`", text)) - {"WELLCHILD_"}
+    declared = {s.env for s in config.SETTINGS.values()}
+    assert documented == declared
+    for setting in config.SETTINGS.values():
+        assert setting.help
+
+
+def test_loading_md_shows_the_contract_as_the_code_has_it() -> None:
+    text = (DOCS / "loading.md").read_text()
+    assert text.rstrip().endswith(markdown().rstrip())
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    head = text[: text.index("## The pipeline")]
+    assert "make demo" in head
+    assert "make test" in head
