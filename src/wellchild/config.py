@@ -122,6 +122,43 @@ register(
 )
 
 
+def parse_days(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"expected 0 or more days, found {text!r}")
+    return value
+
+
+register(
+    Setting(
+        "telehealth",
+        "true",
+        "Count well-child visits given by telehealth (place of service 02 or 10), as NCQA "
+        "has allowed since MY2020; false counts in-person visits only.",
+        parse_bool,
+    )
+)
+register(
+    Setting(
+        "visit_spacing_days",
+        "0",
+        "Minimum days between two counted well-child visits (some plans ask for 14); 0, "
+        "the measure's own rule, counts visits on any different dates.",
+        parse_days,
+    )
+)
+
+
+register(
+    Setting(
+        "spark_master",
+        "local[2]",
+        "Spark master URL for `wellchild measure --engine spark` (local[2], spark://host:7077, "
+        "yarn, k8s://…); `--spark-master` overrides it.",
+    )
+)
+
+
 def check_environment(environ: Mapping[str, str] | None = None) -> None:
     """Refuse ``WELLCHILD_*`` variables that name no setting or hold an unusable value."""
     environ = os.environ if environ is None else environ

@@ -35,7 +35,6 @@ from wellchild.contract.schema import (
     Unique,
     WithinLife,
 )
-from wellchild.core.enrollment import merge_spans
 from wellchild.engines.duckdb_sql import (
     BAD_VALUE,
     BY_VALUE,
@@ -741,17 +740,20 @@ class _Loader:
                     self.con.execute(
                         f"ALTER TABLE {staged.name} DROP COLUMN {quote(BAD + column.name)}"
                     )
-        self.step("Merging enrollment spans", 0.96)
         self._core()
         self._meta(started)
 
     def _core(self) -> None:
         import ibis
 
+        from wellchild.core.tables import CORE_TABLES
+
         backend = ibis.duckdb.from_connection(self.con)
-        spans = merge_spans(backend.table("input__enrollment"))
-        sql = backend.compile(spans.order_by(["member_id", "start_date"]))
-        self.con.execute(f"CREATE OR REPLACE TABLE core__enrollment_span AS {sql}")
+        inputs = {f"input__{t.name}": backend.table(f"input__{t.name}") for t in TABLES}
+        for name, build in CORE_TABLES.items():
+            self.step(f"Building {name}", 0.96)
+            sql = backend.compile(build(inputs))
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
     def _meta(self, started: float) -> None:
         con = self.con
@@ -789,7 +791,9 @@ class _Loader:
                     warned.get(source.label, 0),
                 ],
             )
-        for position, name in enumerate(("core__enrollment_span",), start=len(TABLES)):
+        from wellchild.core.tables import CORE_TABLES
+
+        for position, name in enumerate(CORE_TABLES, start=len(TABLES)):
             con.execute(
                 f"INSERT INTO meta__table SELECT ?, ?, count(*), NULL, NULL, NULL, 0 FROM {name}",
                 [position, name],
