@@ -1,13 +1,18 @@
-"""Shared fixtures: paths of the test data and a temporary store."""
+"""Shared fixtures: paths of the test data, a temporary store, and the calibration
+population that the generator's and the measures' tests both read."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import reference_measures as rm
 from paths import DATA
+from synth.synth_setup import CALIBRATION, YEAR
+from wellchild.synth import SynthResult, generate
 
 
 @pytest.fixture
@@ -21,3 +26,14 @@ def valid_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(scope="session")
+def calibrated(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
+    """20,000 children as CSV, enough for the rates to be read."""
+    return generate(tmp_path_factory.mktemp("calibrated"), children=CALIBRATION, seed=3, year=YEAR)
+
+
+@pytest.fixture(scope="session")
+def calibrated_tables(calibrated: SynthResult) -> dict[str, pd.DataFrame]:
+    return rm.read_folder(calibrated.out)

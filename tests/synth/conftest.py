@@ -8,7 +8,7 @@ import pytest
 import reference_measures as rm
 from wellchild.synth import SynthResult, generate
 
-from .synth_setup import CALIBRATION, SMALL, YEAR
+from .synth_setup import SMALL, YEAR
 
 
 @pytest.fixture(scope="session")
@@ -20,17 +20,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
 @pytest.fixture(scope="session")
 def small_tables(small: SynthResult) -> dict[str, pd.DataFrame]:
     return rm.read_folder(small.out)
-
-
-@pytest.fixture(scope="session")
-def calibrated(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
-    """20,000 children as CSV, enough for the rates to be read."""
-    return generate(tmp_path_factory.mktemp("calibrated"), children=CALIBRATION, seed=3, year=YEAR)
-
-
-@pytest.fixture(scope="session")
-def calibrated_tables(calibrated: SynthResult) -> dict[str, pd.DataFrame]:
-    return rm.read_folder(calibrated.out)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,48 @@
+"""What the measure stage asks of an engine, whichever it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from wellchild.measures.context import Inputs
+
+INPUT_TABLES = {
+    "member": "input__member",
+    "enrollment": "input__enrollment",
+    "spans": "core__enrollment_span",
+    "well_care_visits": "core__well_care_visit",
+    "dental_services": "core__dental_service",
+    "medical_services": "core__medical_service",
+    "pcp_assignment": "input__pcp_assignment",
+    "provider": "input__provider",
+    "medical_claim": "input__medical_claim",
+    "dental_claim": "input__dental_claim",
+}
+
+
+class Engine(Protocol):
+    """An engine runs Ibis expressions over the store's tables."""
+
+    name: str
+
+    def inputs(self) -> Inputs:
+        """The store's input and core tables as Ibis tables."""
+        ...
+
+    def cache(self, table: ir.Table) -> ir.Table:
+        """Materialise a table used several times (a no-op where that does not pay)."""
+        ...
+
+    def write_parquet(self, table: ir.Table, path: Path) -> int:
+        """Write a table to one Parquet file in its order; return the row count."""
+        ...
+
+    def to_arrow(self, table: ir.Table) -> pa.Table:
+        """A (small) result as an Arrow table."""
+        ...
+
+    def close(self) -> None: ...

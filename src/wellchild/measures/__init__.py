@@ -1,0 +1,2 @@
+"""The measures of MEASURES.md: building blocks, one folder per measure, the evaluator
+that writes the long table, and the statistics computed from it."""

@@ -1,0 +1,150 @@
+"""Run measures on an engine and write ``measure_long.parquet`` and ``summary.csv``.
+
+The Python API behind ``wellchild measure``::
+
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.context import Period, Settings
+    from wellchild.measures.run import run_measures
+
+    engine = DuckDBEngine.open(Path("wellchild.duckdb"))
+    result = run_measures(engine, Period.for_year(2024), out=Path("out"))
+    result.summary  # a pandas DataFrame, one row per measure and stratum
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from wellchild import __version__
+from wellchild.engines.base import Engine
+from wellchild.measures.context import Context, Period, Settings
+from wellchild.measures.evaluate import in_order, long_table
+from wellchild.measures.registry import Measure, all_measures
+from wellchild.measures.summary import (
+    DIMENSIONS,
+    statistics,
+    strata_counts,
+    strata_rows,
+    with_baseline,
+)
+from wellchild.measures.suppression import publish
+
+NOT_HEDIS = (
+    "Quality-improvement versions of the published measures, following the specification "
+    "versions named per measure: not audited HEDIS rates."
+)
+
+
+@dataclass(frozen=True)
+class MeasureRun:
+    """A finished run: where its files are, and the summary itself."""
+
+    out: Path
+    long_path: Path
+    summary_path: Path
+    rows: int
+    seconds: float
+    summary: pd.DataFrame
+    measures: tuple[str, ...] = field(default_factory=tuple)
+
+
+def counts(
+    engine: Engine, ctx: Context, measures: Sequence[Measure]
+) -> tuple[object, pd.DataFrame]:
+    """The cached long table (with window ends) and the strata counts of a period."""
+    long = engine.cache(long_table(ctx, measures))
+    rows = strata_rows(long, ctx.inputs.member, ctx.inputs.enrollment)
+    table = engine.to_arrow(strata_counts(rows, DIMENSIONS)).to_pandas()
+    return long, _ordered(table, measures)
+
+
+def _ordered(table: pd.DataFrame, measures: Sequence[Measure]) -> pd.DataFrame:
+    rank = {m.id: i for i, m in enumerate(measures)}
+    dims = {d: i for i, d in enumerate(("total", *DIMENSIONS))}
+    table = table.assign(
+        _m=table["measure_id"].map(rank), _d=table["dimension"].map(dims)
+    ).sort_values(["_m", "_d", "group"])
+    return table.drop(columns=["_m", "_d"]).reset_index(drop=True)
+
+
+def run_measures(
+    engine: Engine,
+    period: Period,
+    *,
+    out: Path,
+    settings: Settings | None = None,
+    measures: Sequence[Measure] | None = None,
+    baseline: Period | None = None,
+    aims: Mapping[str, float] | None = None,
+    references: Mapping[str, str] | None = None,
+    public: bool = False,
+) -> MeasureRun:
+    """Evaluate ``measures`` (all by default) for ``period`` and write the run to ``out``."""
+    started = time.perf_counter()
+    settings = settings or Settings.from_config()
+    chosen = tuple(measures or all_measures())
+    ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
+    long, table = counts(engine, ctx, chosen)
+    out.mkdir(parents=True, exist_ok=True)
+    long_path = out / "measure_long.parquet"
+    rows = engine.write_parquet(in_order(long, chosen), long_path)
+
+    stats = statistics(table, references=references)
+    if baseline is not None:
+        base_ctx = Context(engine.inputs(), baseline, settings, cache=engine.cache)
+        _, base_table = counts(engine, base_ctx, chosen)
+        stats = with_baseline(
+            stats, statistics(base_table, references=references), _aims(chosen, aims)
+        )
+    names = {m.id: m for m in chosen}
+    stats.insert(1, "measure_name", stats["measure_id"].map(lambda i: names[i].name))
+    stats.insert(2, "measure_version", stats["measure_id"].map(lambda i: names[i].version))
+    bounds = {m.id: m.period(period) for m in chosen}
+    stats.insert(3, "period_start", stats["measure_id"].map(lambda i: bounds[i][0]))
+    stats.insert(4, "period_end", stats["measure_id"].map(lambda i: bounds[i][1]))
+    summary = publish(stats) if public else stats
+    summary_path = out / "summary.csv"
+    summary.to_csv(summary_path, index=False, float_format="%.6g")
+    (out / "run.json").write_text(
+        json.dumps(
+            {
+                "wellchild": __version__,
+                "engine": engine.name,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "as_of": period.as_of.isoformat(),
+                "program_start": period.program_start.isoformat(),
+                "baseline_year": baseline.year if baseline else None,
+                "settings": {
+                    "telehealth": settings.telehealth,
+                    "visit_spacing_days": settings.visit_spacing_days,
+                },
+                "measures": {m.id: m.version for m in chosen},
+                "public": public,
+                "note": NOT_HEDIS,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    return MeasureRun(
+        out=out,
+        long_path=long_path,
+        summary_path=summary_path,
+        rows=rows,
+        seconds=time.perf_counter() - started,
+        summary=summary,
+        measures=tuple(m.id for m in chosen),
+    )
+
+
+def _aims(measures: Sequence[Measure], overrides: Mapping[str, float] | None) -> dict[str, float]:
+    aims = {m.id: float(m.spec["aim_points"]) for m in measures if "aim_points" in m.spec}
+    aims.update({k: float(v) for k, v in (overrides or {}).items()})
+    return aims

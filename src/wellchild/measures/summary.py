@@ -1,0 +1,206 @@
+"""From the long table to the summary: counts per stratum, rates with Wilson intervals,
+disparities to a reference group, and progress from a baseline towards a target.
+
+The counting happens in the engine (:func:`strata_counts`, an Ibis expression); the
+statistics on the small result happen here in pandas (:func:`statistics`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> counts = pd.DataFrame({
+...     "measure_id": ["wcv_6m"] * 3, "dimension": ["total", "sex", "sex"],
+...     "group": ["all", "F", "M"], "eligible": [200, 100, 100],
+...     "excluded": [0, 0, 0], "numerator": [120, 70, 50]})
+>>> out = statistics(counts)
+>>> out[["group", "rate", "reference_group", "difference"]].round(2).values.tolist()
+[['all', 0.6, None, nan], ['F', 0.7, 'F', 0.0], ['M', 0.5, 'F', -0.2]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from wellchild.core.dates import age_on
+
+DIMENSIONS = (
+    "race_ethnicity",
+    "language",
+    "county",
+    "plan",
+    "sex",
+    "dental_delivery",
+    "age_band",
+    "practice",
+)
+TOTAL = ("total", "all")
+SMALL_DENOMINATOR = 30  # NCQA and CMS flag rates on fewer than 30 children
+AGE_BANDS = ((0, 0, "under 1"), (1, 2, "1–2"), (3, 5, "3–5"), (6, 11, "6–11"), (12, 17, "12–17"))
+
+
+def strata_rows(long: ir.Table, member: ir.Table, enrollment: ir.Table) -> ir.Table:
+    """Denominator rows with the value of every stratum, read on each row's window end:
+    the plan and dental delivery of the coverage span that day (the latest-starting one
+    if several), the age band that day, and the child's own attributes."""
+    d = long.filter(long.in_denominator)
+    m = member.select(
+        "member_id", "race_ethnicity", "language", "sex", "birth_date", county=member.county_fips
+    )
+    j = d.join(m, "member_id")
+    e = enrollment
+    keys = j.select("member_id", on=j.window_end).distinct()
+    covering = keys.join(e, keys.member_id == e.member_id).select(
+        keys.member_id, keys.on, e.plan_id, e.dental_delivery, e.start_date, e.end_date
+    )
+    covering = covering.filter(
+        (covering.start_date <= covering.on)
+        & (covering.end_date.isnull() | (covering.end_date >= covering.on))
+    )
+    ranked = covering.mutate(
+        rank=ibis.row_number().over(
+            group_by=[covering.member_id, covering.on],
+            order_by=[ibis.desc(covering.start_date), covering.plan_id],
+        )
+    )
+    cover = ranked.filter(ranked.rank == 0).select("member_id", "on", "plan_id", "dental_delivery")
+    j = j.left_join(cover, [j.member_id == cover.member_id, j.window_end == cover.on]).select(
+        j, cover.plan_id, cover.dental_delivery
+    )
+    age = age_on(j.birth_date, j.window_end)
+    band = ibis.cases(*((age.between(lo, hi), label) for lo, hi, label in AGE_BANDS), else_="18–21")
+    return j.select(
+        "measure_id",
+        "excluded",
+        "met",
+        race_ethnicity=j.race_ethnicity.cast("string"),
+        language=j.language,
+        county=j.county,
+        plan=j.plan_id.fill_null("(not enrolled)"),
+        sex=j.sex.cast("string"),
+        dental_delivery=j.dental_delivery.cast("string").fill_null("(unknown)"),
+        age_band=band,
+        practice=j.practice_id.fill_null("(unattributed)"),
+    )
+
+
+def strata_counts(rows: ir.Table, dimensions: Sequence[str] = DIMENSIONS) -> ir.Table:
+    """``measure_id, dimension, group, eligible, excluded, numerator`` for the total and
+    every group of every dimension."""
+    parts = []
+    for dimension, column in [(TOTAL[0], None), *((d, d) for d in dimensions)]:
+        group = ibis.literal(TOTAL[1]) if column is None else rows[column].cast("string")
+        t = rows.mutate(_group=group)
+        parts.append(
+            t.group_by(["measure_id", "_group"])
+            .aggregate(
+                eligible=t.count(),
+                excluded=t.excluded.cast("int64").sum(),
+                numerator=t.met.cast("int64").sum(),
+            )
+            .select(
+                "measure_id",
+                dimension=ibis.literal(dimension),
+                group="_group",
+                eligible="eligible",
+                excluded="excluded",
+                numerator="numerator",
+            )
+        )
+    return ibis.union(*parts)
+
+
+def wilson(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval (statsmodels); NaN where the denominator is 0."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    low = np.full(len(numerator), np.nan)
+    high = np.full(len(numerator), np.nan)
+    ok = denominator > 0
+    if ok.any():
+        lo, hi = proportion_confint(numerator[ok], denominator[ok], alpha=0.05, method="wilson")
+        low[ok], high[ok] = lo, hi
+    return low, high
+
+
+def statistics(
+    counts: pd.DataFrame,
+    *,
+    references: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Rates, intervals and disparities for a table of counts.
+
+    ``references`` names the reference group of a dimension (``{"race_ethnicity":
+    "White"}``); elsewhere it is the group with the highest rate among those with at least
+    30 children in the denominator (or among all when none has).
+    """
+    references = references or {}
+    out = counts.copy()
+    out["denominator"] = out["eligible"] - out["excluded"]
+    den = out["denominator"].to_numpy(dtype=float)
+    num = out["numerator"].to_numpy(dtype=float)
+    out["rate"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    out["ci_low"], out["ci_high"] = wilson(num, den)
+    out["small_denominator"] = out["denominator"] < SMALL_DENOMINATOR
+    out["reference_group"] = None
+    out["difference"] = np.nan
+    out["ratio"] = np.nan
+    for (_, dimension), frame in out.groupby(["measure_id", "dimension"], sort=False):
+        if dimension == TOTAL[0]:
+            continue
+        reference = _reference(frame, references.get(str(dimension)))
+        if reference is None:
+            continue
+        ref_rate = float(frame.loc[frame["group"] == reference, "rate"].iloc[0])
+        index = frame.index
+        out.loc[index, "reference_group"] = reference
+        out.loc[index, "difference"] = out.loc[index, "rate"] - ref_rate
+        out.loc[index, "ratio"] = out.loc[index, "rate"] / ref_rate if ref_rate > 0 else np.nan
+    return out
+
+
+def _reference(frame: pd.DataFrame, named: str | None) -> str | None:
+    if named is not None:
+        return named if named in set(frame["group"]) else None
+    usable = frame[frame["denominator"] >= SMALL_DENOMINATOR]
+    if usable.empty:
+        usable = frame[frame["denominator"] > 0]
+    if usable.empty:
+        return None
+    best = usable.sort_values(["rate", "denominator", "group"], ascending=[False, False, True])
+    return str(best["group"].iloc[0])
+
+
+def with_baseline(
+    current: pd.DataFrame, baseline: pd.DataFrame, aims: Mapping[str, float]
+) -> pd.DataFrame:
+    """Add the baseline rate, the target (baseline + aim points), progress towards it,
+    and the change in each group's disparity since the baseline.
+
+    ``aims`` maps a measure id to its aim in percentage points (``{"wcv_6m": 10}``);
+    measures without an aim get no target. Progress = (rate − baseline) / (target −
+    baseline). The disparity aim is met when |difference now| ≤ 0.9 × |difference then|.
+    """
+    keys = ["measure_id", "dimension", "group"]
+    base = baseline[[*keys, "denominator", "numerator", "rate", "difference"]].rename(
+        columns={
+            "denominator": "baseline_denominator",
+            "numerator": "baseline_numerator",
+            "rate": "baseline_rate",
+            "difference": "baseline_difference",
+        }
+    )
+    out = current.merge(base, on=keys, how="left")
+    points = out["measure_id"].map(lambda m: aims.get(str(m), np.nan)).astype(float)
+    out["target_rate"] = out["baseline_rate"] + points / 100
+    span = out["target_rate"] - out["baseline_rate"]
+    out["progress"] = np.where(span != 0, (out["rate"] - out["baseline_rate"]) / span, np.nan)
+    then = out["baseline_difference"].abs()
+    now = out["difference"].abs()
+    out["disparity_change"] = np.where(then > 0, now / then - 1, np.nan)
+    known = out["baseline_difference"].notna() & out["difference"].notna()
+    out["disparity_aim_met"] = (now <= 0.9 * then).astype("boolean").mask(~known)
+    return out
