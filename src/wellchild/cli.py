@@ -6,6 +6,7 @@ prints its message and exits with status 2, never a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wellchild import __version__, config
+from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
 
 out = Console(highlight=False, soft_wrap=True)
@@ -219,6 +221,198 @@ def status(
     for w in info.warnings:
         where = w["file"] + (f", {w['column']}" if w["column"] else "")
         out.print(f"warning {where}: {w['message']} ({w['count']:,})")
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        if not sep or not key or not rest:
+            raise WellchildError(
+                f"{option} expects NAME=VALUE, found {value!r}.",
+                hint=f"For example {option} race_ethnicity=White.",
+            )
+        out[key.strip()] = rest.strip()
+    return out
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise WellchildError(f"{option} expects a date as YYYY-MM-DD, found {value!r}.") from None
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    wellchild measure --year 2024\n\n"
+    "    wellchild measure --year 2024 --baseline-year 2021 --measure wcv_6m --public --out pub\n\n"
+    "    wellchild measure --year 2024 --as-of 2024-09-30 --program-start 2024-01-01 "
+    "--measure dental_12m --measure dental_after_pcp\n\n"
+    "    wellchild measure --year 2024 --engine spark --spark-master spark://head:7077 "
+    "--input hdfs:///wellchild/store-2024"
+)
+def measure(
+    year: Annotated[int, typer.Option(help="Measurement year (1 January to 31 December).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="As-of date of the dental measures (YYYY-MM-DD). Default: 31 Dec."),
+    ] = None,
+    program_start: Annotated[
+        str | None,
+        typer.Option(help="Programme start of dental_after_pcp (YYYY-MM-DD). Default: 1 Jan."),
+    ] = None,
+    db: DbOption = None,
+    engine: Annotated[
+        Literal["duckdb", "spark"], typer.Option(help="Engine that runs the measures.")
+    ] = "duckdb",
+    measure_ids: Annotated[
+        list[str] | None,
+        typer.Option("--measure", help="A measure to run (repeat for several). Default: all."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the run. Default: ./measures-YEAR.", show_default=False
+        ),
+    ] = None,
+    baseline_year: Annotated[
+        int | None,
+        typer.Option(
+            help="Also compute this year: baseline rate, target, progress, disparity change."
+        ),
+    ] = None,
+    reference: Annotated[
+        list[str] | None,
+        typer.Option(help="Reference group of a stratum, DIMENSION=GROUP (default: highest rate)."),
+    ] = None,
+    aim: Annotated[
+        list[str] | None,
+        typer.Option(help="Aim in percentage points over the baseline, MEASURE=POINTS."),
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="Apply the small-cell policy to summary.csv.")
+    ] = False,
+    telehealth: Annotated[
+        bool | None,
+        typer.Option(
+            "--telehealth/--no-telehealth",
+            help="Count telehealth well-child visits. Default: $WELLCHILD_TELEHEALTH (true).",
+            show_default=False,
+        ),
+    ] = None,
+    visit_spacing_days: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Minimum days between counted well-child visits. "
+            "Default: $WELLCHILD_VISIT_SPACING_DAYS (0).",
+            show_default=False,
+        ),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(help="Spark master URL. Default: $WELLCHILD_SPARK_MASTER (local[2])."),
+    ] = None,
+    input_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--input",
+            help="Spark only: a folder (or hdfs:// / s3a:// URL) of Parquet store tables "
+            "written by `wellchild export-store`, instead of --db.",
+        ),
+    ] = None,
+) -> None:
+    """Compute the measures of MEASURES.md and write OUT/measure_long.parquet (one row
+    per child and measure) and OUT/summary.csv (one row per measure and stratum, with
+    Wilson 95% intervals, disparities and, with --baseline-year, progress to target).
+
+    These are quality-improvement versions of the published measures, not audited HEDIS
+    rates; run.json in OUT names the specification versions followed.
+    """
+    from dataclasses import replace
+
+    from wellchild.measures.context import Period, Settings
+    from wellchild.measures.display import measure_table
+    from wellchild.measures.registry import select
+    from wellchild.measures.run import NOT_HEDIS, run_measures
+
+    chosen = select(measure_ids)
+    period = Period.for_year(year, _date(as_of, "--as-of"), _date(program_start, "--program-start"))
+    settings = Settings.from_config()
+    if telehealth is not None:
+        settings = replace(settings, telehealth=telehealth)
+    if visit_spacing_days is not None:
+        settings = replace(settings, visit_spacing_days=visit_spacing_days)
+    aims: dict[str, float] = {}
+    for key, value in _pairs(aim, "--aim").items():
+        try:
+            aims[key] = float(value)
+        except ValueError:
+            raise WellchildError(
+                f"--aim {key}= expects a number of points, found {value!r}."
+            ) from None
+    out_path = out_dir or Path(f"measures-{year}")
+    runner = _engine(engine, db, spark_master, input_dir)
+    try:
+        with _progress(f"Measuring {len(chosen)} measure(s) on {engine}", 1.0):
+            result = run_measures(
+                runner,
+                period,
+                out=out_path,
+                settings=settings,
+                measures=chosen,
+                baseline=Period.for_year(baseline_year) if baseline_year else None,
+                aims=aims,
+                references=_pairs(reference, "--reference"),
+                public=public,
+            )
+    finally:
+        runner.close()
+    out.print(measure_table(result.summary, baseline=baseline_year is not None))
+    out.print(NOT_HEDIS)
+    out.print(f"Long table: {result.long_path} ({result.rows:,} rows)")
+    out.print(f"Summary:    {result.summary_path}")
+    out.print(f"Took {result.seconds:.1f} s on {engine}.")
+
+
+def _engine(name: str, db: Path | None, master: str | None, folder: str | None) -> Engine:
+    if name == "duckdb":
+        if folder is not None:
+            raise WellchildError("--input is for the Spark engine; DuckDB reads --db.")
+        from wellchild.engines.duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine.open(db)
+    from wellchild.engines.spark_engine import SparkEngine
+
+    master = master or config.get("spark_master")
+    if folder is not None:
+        return SparkEngine(folder, master)
+    return SparkEngine.from_store(db, master)
+
+
+@app.command(
+    epilog="Examples:\n\n    wellchild export-store parquet-store\n\n"
+    "    wellchild export-store /mnt/share/store-2024 --db /secure/wellchild.duckdb"
+)
+def export_store(
+    folder: Annotated[Path, typer.Argument(help="Folder to write one Parquet file per table to.")],
+    db: DbOption = None,
+) -> None:
+    """Write the store's input and core tables as Parquet files, for the Spark engine on
+    a cluster (`wellchild measure --engine spark --input FOLDER`). Member-level data:
+    keep the folder as protected as the store."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine.open(db)
+    try:
+        written = engine.export(folder)
+    finally:
+        engine.close()
+    for name, path in written.items():
+        out.print(f"{name}: {path}")
 
 
 @app.command(epilog="Example:\n\n    wellchild demo --out demo-output")

@@ -52,7 +52,31 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
         table.add_row(t.name, f"{t.rows:,}")
     console.print(table)
 
+    measures = out / f"measures-{year}"
+    _measure(db, year, measures, console)
+
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
     console.print(f"Store (DuckDB):        {db.resolve()}")
+    console.print(f"Measures, long table:  {(measures / 'measure_long.parquet').resolve()}")
+    console.print(f"Measures, summary:     {(measures / 'summary.csv').resolve()}")
     console.print(f"Try: wellchild status --db {db}")
+
+
+def _measure(db: Path, year: int, out: Path, console: Console) -> None:
+    """Run the ten measures with the year before as the baseline and show the totals."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.context import Period
+    from wellchild.measures.display import measure_table
+    from wellchild.measures.run import NOT_HEDIS, run_measures
+
+    console.rule(f"3. Measures: the ten measures for {year}, with {year - 1} as the baseline")
+    engine = DuckDBEngine.open(db)
+    try:
+        run = run_measures(
+            engine, Period.for_year(year), out=out, baseline=Period.for_year(year - 1)
+        )
+    finally:
+        engine.close()
+    console.print(measure_table(run.summary, baseline=True))
+    console.print(f"{NOT_HEDIS} Took {run.seconds:.1f} s.")
