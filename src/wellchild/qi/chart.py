@@ -48,6 +48,8 @@ class QIChart:
     chart: ChartType
     method: RuleSet
     title: str
+    x_name: str
+    y_name: str
     x_kind: XKind
     target: float | None
     multiply: float
@@ -145,6 +147,8 @@ def qi_chart(
         chart=kind,
         method=rules,
         title=title or _title(kind, y, n, multiply),
+        x_name=x,
+        y_name=_measure(y, n, multiply),
         x_kind=x_kind,
         target=target,
         multiply=multiply,
@@ -174,11 +178,13 @@ def _x_kind(x: pd.Series) -> XKind:
     return "category"
 
 
-def _title(chart: ChartType, y: str, n: str | None, multiply: float) -> str:
+def _measure(y: str, n: str | None, multiply: float) -> str:
     measure = y if n is None else f"{y} / {n}"
-    if multiply != 1:
-        measure += f" × {multiply:g}"
-    return f"{KINDS[chart].name} of {measure}"
+    return measure if multiply == 1 else f"{measure} × {multiply:g}"
+
+
+def _title(chart: ChartType, y: str, n: str | None, multiply: float) -> str:
+    return f"{KINDS[chart].name} of {_measure(y, n, multiply)}"
 
 
 def _analyse_part(

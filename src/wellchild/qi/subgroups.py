@@ -112,10 +112,14 @@ def _keys(frame: pd.DataFrame, column: str) -> pd.Series:
     if empty.any():
         first = int(np.flatnonzero(empty.to_numpy())[0])
         raise QIChartError(
-            f"column {column!r} is empty in {int(empty.sum())} rows (first: row {first + 1} "
+            f"column {column!r} is empty in {_rows(int(empty.sum()))} (first: row {first + 1} "
             "of the data); every row needs a value there."
         )
     return values.reset_index(drop=True)
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -128,7 +132,7 @@ def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
     if wrong.any():
         first = int(np.flatnonzero(wrong.to_numpy())[0])
         raise QIChartError(
-            f"column {column!r} must hold numbers; {int(wrong.sum())} rows do not "
+            f"column {column!r} must hold numbers; found text in {_rows(int(wrong.sum()))} "
             f"(first: row {first + 1} of the data, {raw.iloc[first]!r})."
         )
     if not np.isfinite(numbers.dropna()).all():
