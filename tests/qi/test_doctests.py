@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("name", ["chart", "describe"])
+@pytest.mark.parametrize("name", ["chart", "text"])
 def test_doctests(name: str) -> None:
     module = importlib.import_module(f"wellchild.qi.{name}")
     failed, _ = doctest.testmod(module)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from wellchild.qi.catalogue import CHART_TYPES, RULE_SETS, ChartType, RuleSet
     from wellchild.qi.chart import POINT_COLUMNS, QIChart, qi_chart
-    from wellchild.qi.describe import describe
     from wellchild.qi.errors import QIChartError
     from wellchild.qi.render import chart_spec, save
+    from wellchild.qi.text import describe
 
 _HOMES = {
     "CHART_TYPES": "catalogue",
@@ -28,7 +28,7 @@ _HOMES = {
     "POINT_COLUMNS": "chart",
     "QIChart": "chart",
     "qi_chart": "chart",
-    "describe": "describe",
+    "describe": "text",
     "QIChartError": "errors",
     "chart_spec": "render",
     "save": "render",

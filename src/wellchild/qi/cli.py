@@ -94,8 +94,8 @@ def qi_chart_command(
     printed too.
     """
     from wellchild.qi.chart import qi_chart
-    from wellchild.qi.describe import describe
     from wellchild.qi.render import SUFFIXES, save
+    from wellchild.qi.text import describe
 
     if out.suffix.lower() not in SUFFIXES:
         raise QIChartError(

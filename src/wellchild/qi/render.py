@@ -19,8 +19,8 @@ import pandas as pd
 
 from wellchild.qi.catalogue import RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
-from wellchild.qi.describe import describe, format_x
 from wellchild.qi.errors import QIChartError
+from wellchild.qi.text import describe, format_x
 
 if TYPE_CHECKING:
     import altair as alt
