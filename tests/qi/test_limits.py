@@ -214,3 +214,16 @@ def test_impossible_requests_are_errors(options: dict[str, object], message: str
                          "w": [1.5, 2, 3]})  # fmt: skip
     with pytest.raises(QIChartError, match=message):
         qi_chart(data, **{"x": "x", "y": "y", **options})  # type: ignore[arg-type]
+
+
+def test_dated_annotations_join_the_point_of_their_period() -> None:
+    months = pd.date_range("2025-01-01", periods=4, freq="MS")
+    data = pd.DataFrame({"month": months, "y": [3, 4, 5, 4], "note": ["", "", "audit", ""]})
+    points = qi_chart(
+        data,
+        x="month",
+        y="y",
+        notes="note",
+        annotations=[("2025-03-14", "PDSA 2: text reminders"), ("2024-12-01", "PDSA 1")],
+    ).points
+    assert points["notes"].tolist() == ["PDSA 1", "", "audit | PDSA 2: text reminders", ""]

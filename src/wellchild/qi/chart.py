@@ -70,6 +70,7 @@ def qi_chart(
     facet: str | None = None,
     target: float | None = None,
     notes: str | None = None,
+    annotations: Sequence[tuple[object, str]] = (),
     method: str = "anhoej",
     title: str | None = None,
 ) -> QIChart:
@@ -100,6 +101,10 @@ def qi_chart(
         A target value drawn as a line (in plotted units, after ``multiply``).
     notes
         Column of notes (e.g. PDSA cycles) shown at their points.
+    annotations
+        Dated notes kept apart from the data, e.g. ``[("2025-03-14", "PDSA 2: text
+        reminders")]``: each joins the notes of the last point at or before its x (the
+        first point if it comes before them all), in every facet.
     method
         The rule set the chart shows: ``anhoej`` or ``ihi``. The table has both.
 
@@ -121,6 +126,7 @@ def qi_chart(
     subgroups = build_subgroups(frame, x=x, y=y, n=n, facet=facet, notes=notes, chart=kind)
     subgroups = number_points(subgroups, freeze=freeze, part=part, exclude=exclude)
     x_kind = _x_kind(subgroups["x"])
+    subgroups = _annotate(subgroups, annotations, x_kind)
     if kind in ("xbar", "s") and (subgroups["y_length"] < 2).all():
         raise QIChartError(
             f"a {KINDS[kind].name} needs subgroups of at least 2 observations (rows sharing "
@@ -154,6 +160,28 @@ def qi_chart(
         multiply=multiply,
         faceted=bool(facet),
     )
+
+
+def _annotate(
+    subgroups: pd.DataFrame, annotations: Sequence[tuple[object, str]], x_kind: XKind
+) -> pd.DataFrame:
+    """Attach each dated note to the point whose period it falls in."""
+    if not annotations:
+        return subgroups
+    if x_kind == "category":
+        raise QIChartError("annotations need an x in time order (dates or numbers).")
+    out = subgroups.copy()
+    for when, text in annotations:
+        try:
+            at = pd.Timestamp(when) if x_kind == "date" else float(when)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise QIChartError(f"annotation {text!r}: {when!r} is not a {x_kind}.") from None
+        for _, rows in out.groupby("facet", sort=False):
+            before = rows.index[rows["x"] <= at]
+            row = before[-1] if len(before) else rows.index[0]
+            current = str(out.at[row, "notes"])
+            out.at[row, "notes"] = f"{current} | {text}" if current else text
+    return out
 
 
 def _chart_type(chart: str) -> ChartType:
