@@ -23,6 +23,7 @@ from rich.text import Text
 from wellchild import __version__, config
 from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
+from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -426,6 +427,9 @@ def demo(
     from wellchild.demo import run_demo
 
     run_demo(out_dir, children=children, console=out)
+
+
+app.command("qi-chart", epilog=QI_CHART_EPILOG)(qi_chart_command)
 
 
 def main() -> None:

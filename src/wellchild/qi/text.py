@@ -1,0 +1,205 @@
+"""The plain-text summary of a chart: its lines, and which rules fired where.
+
+Written for a reader who cannot see the chart (screen readers, e-mail, the hub's text
+beside the chart), so it names points by their x value and says what each signal means.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wellchild.qi.catalogue import KINDS, RULE_SET_NAMES
+from wellchild.qi.chart import QIChart
+
+
+def describe(result: QIChart) -> str:
+    """A plain-text summary: per facet and part, the lines and every signal with its points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wellchild.qi import qi_chart
+    >>> data = pd.DataFrame({"week": range(1, 21), "waits": [3] * 10 + [9] * 10})
+    >>> print(describe(qi_chart(data, x="week", y="waits")).splitlines()[-1])
+    - Unusually few crossings: the line crosses the centre line 1 time (fewer than 6 is unusual).
+    """
+    kind = KINDS[result.chart]
+    lines = [
+        f"{result.title}. {kind.name} ({kind.purpose}); signals by the "
+        f"{RULE_SET_NAMES[result.method]}."
+    ]
+    if result.target is not None:
+        lines.append(f"Target: {format_value(result.target)}.")
+    for (facet, _), points in result.points.groupby(["facet", "part"], sort=False, dropna=False):
+        lines.append("")
+        lines.append(_heading(result, facet, int(points["part"].iloc[0]), points))
+        signals = _signals(result, points)
+        lines.extend(signals or ["No signal: only common-cause (random) variation."])
+    return "\n".join(lines)
+
+
+def format_value(value: float) -> str:
+    """Four significant digits: enough to read a rate or a count off the chart."""
+    return f"{value:.4g}"
+
+
+def format_x(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame) -> str:
+    where = []
+    if result.faceted:
+        where.append(str(facet))
+    if _same_facet(result.parts["facet"], facet).sum() > 1:
+        where.append(f"part {part}")
+    first, last = format_x(points["x"].iloc[0]), format_x(points["x"].iloc[-1])
+    head = f"{', '.join(where).capitalize()}: " if where else ""
+    text = f"{head}{len(points)} points, {first} to {last}."
+    centre = points["cl"].dropna()
+    if not centre.empty:
+        statistic = "median" if result.chart in ("run", "g") else "mean"
+        text += f" Centre line ({statistic}) {format_value(float(centre.iloc[0]))}."
+    baseline = points[points["baseline"]]
+    if len(baseline) < len(points):
+        text += (
+            f" The {'centre line comes' if result.chart == 'run' else 'lines come'}"
+            f" from the baseline, the first {len(baseline)} points"
+            f" (to {format_x(baseline['x'].iloc[-1])})."
+        )
+    lcl, ucl = points["lcl"].dropna(), points["ucl"].dropna()
+    if not ucl.empty:
+        varying = lcl.nunique() > 1 or ucl.nunique() > 1
+        low = (
+            f"{format_value(float(lcl.min()))}–{format_value(float(lcl.max()))}"
+            if varying
+            else format_value(float(lcl.iloc[0]))
+        )
+        high = (
+            f"{format_value(float(ucl.min()))}–{format_value(float(ucl.max()))}"
+            if varying
+            else format_value(float(ucl.iloc[0]))
+        )
+        text += f" Lower control limit {low}, upper {high}."
+    excluded = points.loc[~points["include"], "x"]
+    if not excluded.empty:
+        text += f" Left out of the calculations: {', '.join(map(format_x, excluded))}."
+    notes = points.loc[points["notes"] != "", ["x", "notes"]]
+    for x, note in notes.itertuples(index=False):
+        text += f" Note at {format_x(x)}: {note}."
+    return text
+
+
+def _signals(result: QIChart, points: pd.DataFrame) -> list[str]:
+    found: list[str] = []
+    first = points.iloc[0]
+    if result.method == "anhoej":
+        for segment in _segments(points, "anhoej_long_run", by_side=True):
+            found.append(
+                f"- Unusually long run: {len(segment)} points {_side(segment)} the centre line, "
+                f"{_span(segment)} (longer than {first['longest_run_max']} is unusual)."
+            )
+        if points["runs_signal"].any() and _few_crossings(first):
+            found.append(
+                f"- Unusually few crossings: the line crosses the centre line "
+                f"{first['n_crossings']} time{'s' if first['n_crossings'] != 1 else ''} "
+                f"(fewer than {first['n_crossings_min']} is unusual)."
+            )
+        outside = points[points["sigma_signal"]]
+        if not outside.empty:
+            found.append(f"- Outside the 3-sigma limits: {_list_points(outside)}.")
+        return found
+    for segment in _segments(points, "ihi_shift", by_side=True):
+        found.append(
+            f"- Shift: {len(segment)} points {_side(segment)} the {_centre(result)}, "
+            f"{_span(segment)}."
+        )
+    for segment in _segments(points, "ihi_trend", by_side=False):
+        rising = segment["y"].iloc[-1] > segment["y"].iloc[0]
+        found.append(
+            f"- Trend: {len(segment)} points {'rising' if rising else 'falling'}, {_span(segment)}."
+        )
+    part = result.parts[
+        (result.parts["part"] == first["part"]) & _same_facet(result.parts["facet"], first["facet"])
+    ].iloc[0]
+    if points["ihi_too_few_runs"].any():
+        found.append(
+            f"- Too few runs: {part['ihi_n_runs']} runs around the {_centre(result)} "
+            f"(fewer than {part['ihi_runs_min']} is unusual)."
+        )
+    if points["ihi_too_many_runs"].any():
+        found.append(
+            f"- Too many runs: {part['ihi_n_runs']} runs around the {_centre(result)} "
+            f"(more than {part['ihi_runs_max']} is unusual)."
+        )
+    astronomical = points[points["ihi_astronomical_point"]]
+    if not astronomical.empty:
+        found.append(f"- Astronomical point: {_list_points(astronomical)}.")
+    return found
+
+
+def _centre(result: QIChart) -> str:
+    return "median" if result.chart in ("run", "g") else "centre line"
+
+
+def _same_facet(column: pd.Series, facet: object) -> pd.Series:
+    return (
+        column.isna()
+        if facet is None or (isinstance(facet, float) and np.isnan(facet))
+        else column == facet
+    )
+
+
+def _few_crossings(point: pd.Series) -> bool:
+    if pd.isna(point["n_crossings"]):
+        return False
+    return bool(point["n_crossings"] < point["n_crossings_min"])
+
+
+def _segments(points: pd.DataFrame, column: str, *, by_side: bool) -> list[pd.DataFrame]:
+    """Consecutive flagged points among the included ones.
+
+    With ``by_side``, a point on the centre line neither breaks nor joins a segment (as in
+    the rules themselves), and a segment ends where the points change side.
+    """
+    segments: list[pd.DataFrame] = []
+    current: list[object] = []
+    current_side = 0.0
+    for index, row in points[points["include"] & points["y"].notna()].iterrows():
+        side = float(np.sign(row["y"] - row["cl"]))
+        if by_side and side == 0:
+            continue
+        if not row[column] or (by_side and current and side != current_side):
+            if current:
+                segments.append(points.loc[current])
+            current = []
+        if row[column]:
+            current.append(index)
+            current_side = side
+    if current:
+        segments.append(points.loc[current])
+    return segments
+
+
+def _side(segment: pd.DataFrame) -> str:
+    above = (segment["y"] > segment["cl"]).sum() >= (segment["y"] < segment["cl"]).sum()
+    return "above" if above else "below"
+
+
+def _span(segment: pd.DataFrame) -> str:
+    return f"{format_x(segment['x'].iloc[0])} to {format_x(segment['x'].iloc[-1])}"
+
+
+def _list_points(points: pd.DataFrame) -> str:
+    items = [
+        f"{format_x(x)} ({format_value(y)}, {'high' if y > cl else 'low'})"
+        for x, y, cl in zip(
+            points["x"], points["y"].astype(float), points["cl"].astype(float), strict=True
+        )
+    ]
+    return f"{len(items)} point{'s' if len(items) != 1 else ''}: " + ", ".join(items)
