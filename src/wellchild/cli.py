@@ -21,6 +21,7 @@ from rich.text import Text
 
 from wellchild import __version__, config
 from wellchild.errors import LoadRejected, WellchildError
+from wellchild.hub.cli import app as hub_app
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -232,6 +233,9 @@ def demo(
     from wellchild.demo import run_demo
 
     run_demo(out_dir, children=children, console=out)
+
+
+app.add_typer(hub_app)
 
 
 def main() -> None:
