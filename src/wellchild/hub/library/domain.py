@@ -47,8 +47,8 @@ def search(query: str, *, tag: str = "", kind: str = "", language: str = "") -> 
         terms = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
         vector = SearchVector("search_text", config="simple")
         return list(
-            resources.annotate(rank=SearchRank(vector, terms))
-            .filter(rank__gt=0)
+            resources.annotate(document=vector, rank=SearchRank(vector, terms))
+            .filter(document=terms)
             .order_by("-rank", "-published_on")
         )
     ranked = _fts5(words)
