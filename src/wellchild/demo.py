@@ -52,6 +52,11 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
         table.add_row(t.name, f"{t.rows:,}")
     console.print(table)
 
+    console.rule("3. Hub: the learning community's website, with demo content")
+    from wellchild.hub.demo import prepare
+
+    prepare(out / "hub", console=console)
+
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
     console.print(f"Store (DuckDB):        {db.resolve()}")

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import factories as make
+import pytest
 from factories import Personas, Received
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests

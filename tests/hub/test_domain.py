@@ -6,8 +6,8 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
+import factories as make
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +15,6 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-import factories as make
 from wellchild.errors import ConfigError
 from wellchild.hub import conf, uploads
 from wellchild.hub.library import domain as library

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import factories as make
 from django.test import Client
 from django.urls import reverse
-
-import factories as make
 from factories import Received
+
 from wellchild.hub.mailing import domain
 from wellchild.hub.mailing.models import Announcement, Delivery, Subscriber
 
@@ -36,7 +36,8 @@ def test_confirmed_opt_in_with_resend(smtp: Received) -> None:
     assert subscriber.confirmed_at is None
     client.post(link)
     subscriber.refresh_from_db()
-    assert subscriber.active and (subscriber.news, subscriber.resources) == (True, False)
+    assert subscriber.active
+    assert (subscriber.news, subscriber.resources) == (True, False)
 
 
 def test_an_announcement_goes_in_batches_to_its_topic_only(smtp: Received) -> None:
@@ -103,4 +104,5 @@ def test_a_down_server_is_retried_later_then_given_up(settings: Any) -> None:
         domain.send_batch()
         delivery.refresh_from_db()
         assert delivery.attempts == attempt
-    assert delivery.status == "failed" and "ConnectionRefusedError" in delivery.last_error
+    assert delivery.status == "failed"
+    assert "ConnectionRefusedError" in delivery.last_error

@@ -9,13 +9,13 @@ import json
 import re
 from typing import Any
 
+import factories as make
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-
-import factories as make
 from factories import Personas
+
 from wellchild.hub.community.models import Organization, Person
 from wellchild.hub.mailing.models import Subscriber
 
@@ -192,13 +192,15 @@ def test_join_as_a_person_confirm_then_sign_in(
         )
     assert response.status_code == 302
     person = Person.objects.get(user__email="nia@example.org")
-    assert not person.user.is_active and person.pledged_at is not None
+    assert not person.user.is_active
+    assert person.pledged_at is not None
     assert [m.to for m in mail.outbox] == [["nia@example.org"]]
     assert not _signs_in("nia@example.org", "a-long-enough-pass")
     link = _link(mail.outbox[0])
     assert client.post(link).status_code == 302
     person.refresh_from_db()
-    assert person.user.is_active and person.email_confirmed_at is not None
+    assert person.user.is_active
+    assert person.email_confirmed_at is not None
     assert not person.membership_confirmed  # the clinic's admin has not confirmed yet
     subscriber = Subscriber.objects.get(email="nia@example.org")
     assert (subscriber.active, subscriber.news, subscriber.meetings) == (True, True, False)
@@ -235,7 +237,8 @@ def test_join_as_an_organization_invites_its_people(
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     org = Organization.objects.get(name="Harbor Pediatrics")
-    assert org.approved_at is None and org.website == "https://harbor.example.org"
+    assert org.approved_at is None
+    assert org.website == "https://harbor.example.org"
     assert sorted((p.name, p.is_org_admin, p.membership_confirmed) for p in org.people.all()) == [
         ("Hal Harbor", True, True),
         ("Ivy Intake", False, True),
@@ -314,7 +317,8 @@ def test_contact_form_mails_coordinators_drops_robots_and_limits_rate(
 def test_every_page_sends_the_security_headers() -> None:
     response = Client().get(reverse("home"))
     csp = response["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()

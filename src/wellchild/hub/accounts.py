@@ -51,7 +51,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(target)
     form = OTPTokenForm(request.user, request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, form.get_user().otp_device)  # type: ignore[attr-defined]
+        otp_login(request, form.get_user().otp_device)
         return redirect(target)
     return render(request, "account/verify.html", {"form": form, "next": target})
 

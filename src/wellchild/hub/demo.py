@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from wellchild.hub.community.models import Organization
 
 DEMO_PASSWORD = "wellchild-demo"
 
@@ -244,7 +248,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     return logins
 
 
-def _demo_person(name: str, title: str, *, org: object, admin: bool) -> None:
+def _demo_person(name: str, title: str, *, org: Organization | None, admin: bool) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 

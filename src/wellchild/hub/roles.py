@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.http import HttpRequest
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 COORDINATORS = "coordinators"
 
 
-@rules.predicate
+@predicate
 def is_coordinator(user: Any) -> bool:
     """A confirmed account in the coordinators group (or a superuser)."""
     if not user.is_authenticated or not user.is_active:
@@ -22,14 +23,14 @@ def is_coordinator(user: Any) -> bool:
     return bool(user.is_superuser or user.groups.filter(name=COORDINATORS).exists())
 
 
-@rules.predicate
+@predicate
 def is_member(user: Any) -> bool:
     """Someone signed in whose email address is confirmed."""
     person = getattr(user, "person", None) if user.is_authenticated else None
     return person is not None and person.email_confirmed_at is not None
 
 
-@rules.predicate
+@predicate
 def is_admin_of(user: Any, organization: Any) -> bool:
     """The organization's contact person or another admin it named."""
     person = getattr(user, "person", None) if user.is_authenticated else None
@@ -41,7 +42,7 @@ def is_admin_of(user: Any, organization: Any) -> bool:
     )
 
 
-@rules.predicate
+@predicate
 def is_member_of(user: Any, organization: Any) -> bool:
     person = getattr(user, "person", None) if user.is_authenticated else None
     return bool(
@@ -52,11 +53,11 @@ def is_member_of(user: Any, organization: Any) -> bool:
     )
 
 
-rules.add_perm("hub.view_member_contacts", is_member | is_coordinator)
-rules.add_perm("hub.manage_organization", is_admin_of | is_coordinator)
-rules.add_perm("hub.view_all_members", is_admin_of | is_coordinator)
-rules.add_perm("hub.view_pending_organizations", is_coordinator)
-rules.add_perm("hub.view_join_link", is_member | is_coordinator)
+add_perm("hub.view_member_contacts", is_member | is_coordinator)
+add_perm("hub.manage_organization", is_admin_of | is_coordinator)
+add_perm("hub.view_all_members", is_admin_of | is_coordinator)
+add_perm("hub.view_pending_organizations", is_coordinator)
+add_perm("hub.view_join_link", is_member | is_coordinator)
 
 
 def second_factor_satisfied(request: HttpRequest) -> bool:

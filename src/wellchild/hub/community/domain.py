@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -133,7 +134,7 @@ def join_organization(
         for p in people
     ]
     for person in [admin, *invited]:
-        transaction.on_commit(lambda person=person: send_confirmation(person=person))
+        transaction.on_commit(partial(send_confirmation, person=person))
     return organization
 
 

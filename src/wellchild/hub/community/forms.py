@@ -166,5 +166,7 @@ class ContactForm(forms.Form):
     )
     # Hidden from people (CSS and aria-hidden); robots that fill every field reveal themselves.
     homepage = forms.CharField(
-        required=False, label=_("Leave this empty"), template_name="includes/honeypot.html"
+        required=False,
+        label=_("Leave this empty"),
+        template_name="includes/honeypot.html",  # type: ignore[call-arg]
     )

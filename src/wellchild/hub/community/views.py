@@ -46,7 +46,7 @@ def _person(request: HttpRequest) -> Person:
     """The signed-in person's own profile (the only one a person can change)."""
     person = (
         Person.objects.select_related("organization", "user")
-        .filter(user_id=request.user.pk)
+        .filter(user_id=int(request.user.pk or 0))
         .first()
     )
     if person is None:

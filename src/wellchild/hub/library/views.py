@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from wellchild.hub.library import domain
@@ -44,7 +45,7 @@ def resource(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "library/detail.html", {"resource": _resource(slug)})
 
 
-def download(request: HttpRequest, slug: str) -> HttpResponse:
+def download(request: HttpRequest, slug: str) -> HttpResponseBase:
     item = _resource(slug)
     if not item.file:
         raise Http404

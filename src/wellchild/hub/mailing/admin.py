@@ -38,7 +38,7 @@ class SubscriberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class DeliveryInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Delivery
-    fields = ["email", "status", "attempts", "sent_at", "last_error"]
+    fields = ("email", "status", "attempts", "sent_at", "last_error")
     readonly_fields = fields
     extra = 0
     can_delete = False

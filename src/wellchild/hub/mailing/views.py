@@ -41,7 +41,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sent(request: HttpRequest) -> HttpResponse:
     """'Check your inbox', with a button to send the link again."""
-    subscriber = Subscriber.objects.filter(id=request.session.get("mailing_pending")).first()
+    pending = request.session.get("mailing_pending")
+    subscriber = Subscriber.objects.filter(id=int(pending)).first() if pending else None
     resent = None
     if request.method == "POST" and subscriber is not None:
         resent = domain.send_confirmation(subscriber=subscriber)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +51,8 @@ class Meeting(models.Model):
         return f"{self.title} ({timezone.localdate(self.starts_at)})"
 
     @property
-    def ends_at(self):  # type: ignore[no-untyped-def]
-        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
 
     @property
     def is_past(self) -> bool:

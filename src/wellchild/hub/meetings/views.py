@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def material(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def material(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     item = get_object_or_404(Material, pk=pk, meeting__slug=slug)
     if not item.file:
         raise Http404

@@ -25,7 +25,7 @@ PLEDGE_ES = (
 
 def forwards(apps: Apps, schema_editor: Any) -> None:
     for config in apps.get_app_configs():
-        config.models_module = True
+        config.models_module = True  # type: ignore[assignment]
         create_permissions(config, verbosity=0)
         config.models_module = None
     Group = apps.get_model("auth", "Group")
