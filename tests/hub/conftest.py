@@ -97,3 +97,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents and "browser" not in item.keywords:
             item.add_marker(pytest.mark.django_db)
+    # Live-server tests flush the tables, seeded rows included: run them last.
+    items.sort(key=lambda item: "browser" in item.keywords)

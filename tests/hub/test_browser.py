@@ -12,7 +12,12 @@ from typing import Any
 import factories as make
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Live-server tests flush the database; serialized rollback restores the seeded rows
+# (coordinators group, tags, pledge) for the tests that run after them.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
