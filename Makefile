@@ -31,11 +31,20 @@ apt:
 	  echo "Ask an administrator for them: sudo apt-get install $$missing"; \
 	fi
 
+# After the data steps, serve the demo hub until Ctrl-C (not under CI, where nothing would stop it).
 demo: install
 	$(BIN)/wellchild demo
+	@if [ -n "$$CI" ]; then echo "CI: not starting the hub server."; else \
+	  echo "The demo hub: http://127.0.0.1:8000/ (Ctrl-C stops it)"; \
+	  WELLCHILD_HUB_DATA_DIR=demo-output/hub WELLCHILD_HUB_SITE_URL=http://127.0.0.1:8000 \
+	    $(BIN)/wellchild hub serve --dev --host 127.0.0.1 --port 8000; fi
 
+# The whole suite on SQLite, then the hub's suite again on the local PostgreSQL server.
+HUB_PG ?= postgresql://postgres@127.0.0.1:5432/wellchild_hub
 test: install lint
 	$(BIN)/python -m pytest
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432; the hub tests need it"; exit 1; }
+	DATABASE_URL=$(HUB_PG) $(BIN)/python -m pytest tests/hub -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

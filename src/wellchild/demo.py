@@ -55,6 +55,11 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     measures = out / f"measures-{year}"
     _measure(db, year, measures, console)
 
+    console.rule("4. Hub: the learning community's website, with demo content")
+    from wellchild.hub.demo import prepare
+
+    prepare(out / "hub", console=console)
+
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
     console.print(f"Store (DuckDB):        {db.resolve()}")

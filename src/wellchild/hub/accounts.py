@@ -1,0 +1,98 @@
+"""Signing in (with lockout and, for those who set it up, a second factor) and out."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.forms import OTPTokenForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wellchild.hub import roles
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in (axes counts failures); then the code step if a device is set up."""
+
+    template_name = "account/login.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if user_has_device(form.get_user()):
+            return redirect(f"{reverse('verify')}?next={self.get_success_url()}")
+        return response
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Ask for the six-digit code of the authenticator app."""
+    target = _next(request, reverse("profile"))
+    if not user_has_device(request.user) or roles.second_factor_satisfied(request):
+        return redirect(target)
+    form = OTPTokenForm(request.user, request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, form.get_user().otp_device)
+        return redirect(target)
+    return render(request, "account/verify.html", {"form": form, "next": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up (or remove) an authenticator app; offered to coordinators."""
+    if not roles.is_coordinator(request.user):
+        return redirect("profile")
+    confirmed = list(devices_for_user(request.user, confirmed=True))
+    if confirmed:
+        if request.method == "POST" and request.POST.get("action") == "remove":
+            if not roles.second_factor_satisfied(request):
+                return redirect(f"{reverse('verify')}?next={reverse('two-factor')}")
+            for device in confirmed:
+                device.delete()
+            messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("two-factor")
+        return render(request, "account/two_factor.html", {"enabled": True})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "authenticator"}
+    )
+    error = ""
+    if request.method == "POST":
+        if device.verify_token(request.POST.get("token", "").strip()):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("two-factor")
+        error = _("That code is not right; check the app's clock and try the newest code.")
+    qr = segno.make(device.config_url, error="m")
+    svg = qr.svg_data_uri(scale=5, title=_("QR code of the authenticator key"))
+    return render(
+        request,
+        "account/two_factor.html",
+        {
+            "enabled": False,
+            "qr": svg,
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "error": error,
+        },
+    )

@@ -1,0 +1,186 @@
+"""``wellchild hub``: set up, serve and administer the learning-community hub.
+
+Django is imported inside each command, so ``wellchild --help`` stays quick. Every
+problem a user can fix is a :class:`~wellchild.errors.WellchildError`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from wellchild import config
+from wellchild.errors import WellchildError
+from wellchild.hub import conf  # noqa: F401  (registers the hub's settings)
+
+out = Console(highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    name="hub",
+    help="The learning-community hub: a website to join, find participants, follow the "
+    "meetings, search the resource library and get the mailing list.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+
+def _django() -> None:
+    from wellchild.hub import setup
+
+    try:
+        setup()
+    except ModuleNotFoundError as exc:
+        raise WellchildError(
+            f"The hub needs the package {exc.name!r}, which is not installed.",
+            hint="pip install 'wellchild[hub]'",
+        ) from None
+
+
+def _data_dir() -> Path:
+    path: Path = config.get("hub_data_dir")
+    return path.resolve()
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    wellchild hub init --demo\n\n"
+    "    WELLCHILD_HUB_ADMIN_EMAIL=lead@example.org WELLCHILD_HUB_ADMIN_PASSWORD_FILE=/run/pw "
+    "wellchild hub init --no-input"
+)
+def init(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also load synthetic demo content and logins.")
+    ] = False,
+    no_input: Annotated[
+        bool,
+        typer.Option(
+            "--no-input",
+            help="Never prompt: take the first coordinator from WELLCHILD_HUB_ADMIN_EMAIL and "
+            "WELLCHILD_HUB_ADMIN_PASSWORD, or create none.",
+        ),
+    ] = False,
+) -> None:
+    """Create or upgrade the hub's database and files, and the first coordinator account.
+
+    Safe to run again after an upgrade: it applies new migrations and changes nothing else.
+    """
+    from wellchild.hub import setup_site
+
+    data_dir = _data_dir()
+    setup_site.prepare_data_dir(data_dir, production=config.get("hub_production"))
+    _django()
+    setup_site.migrate(quiet=True)
+    out.print(f"Database ready ({setup_site.database_label()}); files in {data_dir}")
+    email, password = config.get("hub_admin_email"), config.get("hub_admin_password")
+    if not setup_site.has_coordinator():
+        if (email is None or password is None) and not no_input and not demo:
+            email = email or typer.prompt("Coordinator email")
+            password = password or typer.prompt(
+                "Coordinator password", hide_input=True, confirmation_prompt=True
+            )
+        if email and password:
+            setup_site.create_coordinator(email=email, password=password)
+            out.print(f"Coordinator account: {email}")
+    if demo:
+        from wellchild.hub.demo import load_demo
+
+        logins = load_demo()
+        out.print(f"Demo content loaded. Demo logins (password for each: {logins.password}):")
+        for role, login in logins.accounts.items():
+            out.print(f"  {role:<22} {login}")
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "    wellchild hub serve --dev\n\n"
+    "    WELLCHILD_HUB_PRODUCTION=1 wellchild hub serve --host 0.0.0.0 --port 8000 --workers 4"
+)
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Django's development server instead of gunicorn.")
+    ] = False,
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes.")] = 3,
+    mail_worker: Annotated[
+        bool,
+        typer.Option(
+            "--mail-worker/--no-mail-worker",
+            help="Also run the background sender of list mail (run it once per site).",
+        ),
+    ] = True,
+) -> None:
+    """Serve the hub, with the background mail sender beside it, until interrupted."""
+    from wellchild.hub import setup_site
+
+    _django()
+    setup_site.require_ready()
+    python = sys.executable
+    if dev:
+        server = [python, "-m", "django", "runserver", f"{host}:{port}", "--noreload"]
+    else:
+        server = [
+            python,
+            "-m",
+            "gunicorn",
+            "wellchild.hub.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+        ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wellchild.hub.settings"}
+    children = [subprocess.Popen(server, env=env)]
+    if mail_worker:
+        worker = [python, "-m", "django", "send_list_mail"]
+        children.append(subprocess.Popen(worker, env=env))
+    out.print(f"The hub is at http://{host}:{port}/ (Ctrl-C stops it)")
+    _wait(children)
+
+
+def _wait(children: list[subprocess.Popen[bytes]]) -> None:
+    """Run until one child ends or the user interrupts; then stop the others."""
+    try:
+        os.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    epilog="Examples:\n\n"
+    "    wellchild hub manage check --deploy --fail-level WARNING\n\n"
+    "    wellchild hub manage send_list_mail --once\n\n"
+    "    wellchild hub manage changepassword coordinator@example.org",
+)
+def manage(
+    ctx: typer.Context,
+    args: Annotated[
+        list[str] | None, typer.Argument(help="A Django management command and its options.")
+    ] = None,
+) -> None:
+    """Run any Django management command against the hub's settings."""
+    from django.core.management import execute_from_command_line
+
+    _django()
+    execute_from_command_line(["wellchild hub manage", *(args or []), *ctx.args])

@@ -1,0 +1,68 @@
+"""The four roles as named rules: coordinator, organization admin, member, public.
+
+Every permission the views check is declared here, combined from a few predicates with
+``|`` and ``&`` (django-rules), so who may do what is read in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+COORDINATORS = "coordinators"
+
+
+@predicate
+def is_coordinator(user: Any) -> bool:
+    """A confirmed account in the coordinators group (or a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=COORDINATORS).exists())
+
+
+@predicate
+def is_member(user: Any) -> bool:
+    """Someone signed in whose email address is confirmed."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return person is not None and person.email_confirmed_at is not None
+
+
+@predicate
+def is_admin_of(user: Any, organization: Any) -> bool:
+    """The organization's contact person or another admin it named."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return bool(
+        person is not None
+        and organization is not None
+        and person.organization_id == organization.id
+        and person.is_org_admin
+    )
+
+
+@predicate
+def is_member_of(user: Any, organization: Any) -> bool:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return bool(
+        person is not None
+        and organization is not None
+        and person.organization_id == organization.id
+        and person.membership_confirmed
+    )
+
+
+add_perm("hub.view_member_contacts", is_member | is_coordinator)
+add_perm("hub.manage_organization", is_admin_of | is_coordinator)
+add_perm("hub.view_all_members", is_admin_of | is_coordinator)
+add_perm("hub.view_pending_organizations", is_coordinator)
+add_perm("hub.view_join_link", is_member | is_coordinator)
+
+
+def second_factor_satisfied(request: HttpRequest) -> bool:
+    """True unless the user has an authenticator set up and has not entered a code yet."""
+    from django_otp import user_has_device
+
+    user = request.user
+    return not user_has_device(user) or bool(getattr(user, "is_verified", lambda: False)())

@@ -1,0 +1,74 @@
+"""Every address of the hub."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from wellchild.hub import accounts
+from wellchild.hub.community import views as community
+
+urlpatterns = [
+    path("", community.home, name="home"),
+    path("pledge/", community.pledge, name="pledge"),
+    path("join/", community.join, name="join"),
+    path("join/person/", community.join_person, name="join-person"),
+    path("join/organization/", community.join_organization, name="join-organization"),
+    path("join/check-your-email/", community.join_sent, name="join-sent"),
+    path("confirm/<str:token>/", community.confirm, name="confirm"),
+    path("me/", community.profile, name="profile"),
+    path("me/data.json", community.export_data, name="export-data"),
+    path("me/leave/", community.leave, name="leave"),
+    path("directory/", community.directory, name="directory"),
+    path("directory/<slug:category>/", community.directory, name="directory-category"),
+    path("organizations/<slug:slug>/", community.organization, name="organization"),
+    path(
+        "organizations/<slug:slug>/manage/",
+        community.organization_manage,
+        name="organization-manage",
+    ),
+    path(
+        "organizations/<slug:slug>/confirm-member/", community.confirm_member, name="confirm-member"
+    ),
+    path("contact/", community.contact, name="contact"),
+    path("contact/sent/", community.contact_sent, name="contact-sent"),
+    path("mailing-list/", include("wellchild.hub.mailing.urls")),
+    path("meetings/", include("wellchild.hub.meetings.urls")),
+    path("resources/", include("wellchild.hub.library.urls")),
+    path("account/sign-in/", accounts.LoginView.as_view(), name="login"),
+    path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/code/", accounts.verify, name="verify"),
+    path("account/two-factor/", accounts.two_factor, name="two-factor"),
+    path(
+        "account/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="account/password_reset.html",
+            email_template_name="emails/password_reset.txt",
+            subject_template_name="emails/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "account/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="account/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="account/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="account/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("coordinators/", admin.site.urls),
+]
