@@ -34,7 +34,10 @@ def test_version() -> None:
     assert result.output.strip() == f"wellchild {__version__}"
 
 
-@pytest.mark.parametrize("command", ["synth", "load", "status", "demo"])
+@pytest.mark.parametrize(
+    "command",
+    ["synth", "load", "status", "measure", "export-store", "qi-series", "qi-chart", "demo"],
+)
 def test_help_shows_examples(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

@@ -417,6 +417,101 @@ def export_store(
         out.print(f"{name}: {path}")
 
 
+def _month(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise WellchildError(f"{option} expects a month as YYYY-MM, found {value!r}.") from None
+
+
+@app.command(
+    "qi-series",
+    epilog="Examples:\n\n"
+    "    wellchild qi-series --measure wcv_6m --county 06037 --out wcv_6m-la.csv\n\n"
+    "    wellchild qi-series --measure w30_1 --practice P0042 --from 2023-01 --to 2024-12\n\n"
+    "    wellchild qi-chart wcv_6m-la.csv --x month --y numerator --n denominator "
+    "--chart pp --out wcv_6m-la.png",
+)
+def qi_series(
+    measure_id: Annotated[str, typer.Option("--measure", help="The measure to follow.")],
+    by: Annotated[
+        Literal["month"], typer.Option(help="Time unit of the points (months).")
+    ] = "month",
+    practice: Annotated[
+        str | None, typer.Option(help="Only the children attributed to this practice.")
+    ] = None,
+    county: Annotated[
+        str | None, typer.Option(help="Only the children living in this county (FIPS code).")
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First month (YYYY-MM). Default: 23 months before --to.",
+            show_default=False,
+        ),
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Last month (YYYY-MM). Default: the last month the claims cover in full.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="CSV file to write. Default: ./qi-series-MEASURE.csv.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Numerator and denominator of a measure for each month, ready for a p or p′ chart:
+    the 12 months ending each month for the annual measures, the month of the index visit
+    for dental_after_pcp. Counts only: no child is named."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.context import Settings
+    from wellchild.measures.registry import get
+    from wellchild.measures.series import Scope, add_months, last_complete_month, monthly_series
+
+    measure = get(measure_id)
+    scope = Scope(practice=practice, county=county)
+    path = out_file or Path(f"qi-series-{measure.id}.csv")
+    if path.suffix.lower() != ".csv":
+        raise WellchildError(f"--out must name a .csv file, found {str(path)!r}.")
+    engine = DuckDBEngine.open(db)
+    try:
+        to = _month(last, "--to") or last_complete_month(engine)
+        start = _month(first, "--from") or add_months(to, -23)
+        with _progress(f"Measuring {measure.id} month by month", 1.0):
+            series = monthly_series(
+                engine, measure, start, to, settings=Settings.from_config(), scope=scope
+            )
+    finally:
+        engine.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    series.to_csv(path, index=False)
+    if series.empty:
+        raise WellchildError(
+            f"No child was counted in {measure.id} for {scope.label} "
+            f"from {start:%Y-%m} to {to:%Y-%m}.",
+            hint="Check the practice id or county code, or choose other months.",
+        )
+    out.print(
+        f"{measure.id} for {scope.label}: {len(series)} monthly points from "
+        f"{series['month'].iloc[0]:%Y-%m} to {series['month'].iloc[-1]:%Y-%m} "
+        "(months with no child counted are left out)."
+    )
+    out.print(f"Series: {path}")
+    out.print(
+        f"Chart it: wellchild qi-chart {path} --x month --y numerator --n denominator "
+        f"--chart pp --out {path.with_suffix('.png')}"
+    )
+
+
 @app.command(epilog="Example:\n\n    wellchild demo --out demo-output")
 def demo(
     out_dir: Annotated[

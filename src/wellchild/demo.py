@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 DEMO_SEED = 20240601
+LOS_ANGELES = "06037"
 
 
 def demo_year(today: dt.date | None = None) -> int:
@@ -53,9 +55,10 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.print(table)
 
     measures = out / f"measures-{year}"
-    _measure(db, year, measures, console)
+    summary = _measure(db, year, measures, console)
+    charts = _qi_charts(db, year, out / "qi", summary, console)
 
-    console.rule("4. Hub: the learning community's website, with demo content")
+    console.rule("5. Hub: the learning community's website, with demo content")
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
@@ -65,10 +68,12 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.print(f"Store (DuckDB):        {db.resolve()}")
     console.print(f"Measures, long table:  {(measures / 'measure_long.parquet').resolve()}")
     console.print(f"Measures, summary:     {(measures / 'summary.csv').resolve()}")
+    for label, path in charts.items():
+        console.print(f"{label + ':':<22} {path.resolve()}")
     console.print(f"Try: wellchild status --db {db}")
 
 
-def _measure(db: Path, year: int, out: Path, console: Console) -> None:
+def _measure(db: Path, year: int, out: Path, console: Console) -> pd.DataFrame:
     """Run the ten measures with the year before as the baseline and show the totals."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.measures.context import Period
@@ -85,3 +90,41 @@ def _measure(db: Path, year: int, out: Path, console: Console) -> None:
         engine.close()
     console.print(measure_table(run.summary, baseline=True))
     console.print(f"{NOT_HEDIS} Took {run.seconds:.1f} s.")
+    return run.summary
+
+
+def _qi_charts(
+    db: Path, year: int, out: Path, summary: pd.DataFrame, console: Console
+) -> dict[str, Path]:
+    """A p′ chart of wcv_6m month by month for Los Angeles County, and a run chart of the
+    same measure for the practice with the most children in it."""
+    from wellchild import qi
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.registry import get
+    from wellchild.measures.series import Scope, monthly_series
+
+    console.rule("4. QI charts: wcv_6m month by month (rolling 12-month windows)")
+    practices = summary[(summary["measure_id"] == "wcv_6m") & (summary["dimension"] == "practice")]
+    practices = practices[practices["group"] != "(unattributed)"]
+    practice = str(practices.sort_values(["denominator", "group"]).iloc[-1]["group"])
+    first, last = dt.date(year - 1, 1, 1), dt.date(year, 12, 1)
+    out.mkdir(parents=True, exist_ok=True)
+    charts: dict[str, Path] = {}
+    engine = DuckDBEngine.open(db)
+    try:
+        for label, scope, kind, name in (
+            ("County p′ chart", Scope(county=LOS_ANGELES), "pp", "wcv_6m-county-06037"),
+            ("Practice run chart", Scope(practice=practice), "run", f"wcv_6m-{practice}"),
+        ):
+            series = monthly_series(engine, get("wcv_6m"), first, last, scope=scope)
+            series.to_csv(out / f"{name}.csv", index=False)
+            chart = qi.qi_chart(
+                series, x="month", y="numerator", n="denominator", chart=kind, multiply=100,
+                title=f"wcv_6m, {scope.label}: % with 2+ well-child visits by 6 months",
+            )  # fmt: skip
+            charts[label] = qi.save(chart, out / f"{name}.png")
+            signals = [line[2:] for line in qi.describe(chart).splitlines() if line[:2] == "- "]
+            console.print(f"{scope.label}, {label.lower()}: " + (" ".join(signals) or "no signal."))
+    finally:
+        engine.close()
+    return charts

@@ -227,3 +227,16 @@ def test_dated_annotations_join_the_point_of_their_period() -> None:
         annotations=[("2025-03-14", "PDSA 2: text reminders"), ("2024-12-01", "PDSA 1")],
     ).points
     assert points["notes"].tolist() == ["PDSA 1", "", "audit | PDSA 2: text reminders", ""]
+
+
+def test_python_dates_in_x_are_time_not_labels() -> None:
+    """A measure series carries its months as ``datetime.date``: the chart must still
+    order them in time and run the runs analysis."""
+    import datetime as dt
+
+    months = [dt.date(2024, m, 1) for m in range(1, 13)]
+    data = pd.DataFrame({"month": months, "met": [5, 6, 7, 5, 6, 8, 9, 9, 8, 9, 10, 9]})
+    data["n"] = 20
+    result = qi_chart(data, x="month", y="met", n="n", chart="p")
+    assert pd.api.types.is_datetime64_any_dtype(result.points["x"])
+    assert result.points["n_useful"].iloc[0] > 0

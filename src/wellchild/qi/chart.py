@@ -8,6 +8,7 @@ points with the Anhøj rules (:mod:`wellchild.qi.anhoej`) and the IHI rules
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -123,7 +124,9 @@ def qi_chart(
     rules = _rule_set(method)
     if not np.isfinite(multiply) or multiply <= 0:
         raise QIChartError(f"multiply must be a number greater than 0; got {multiply:g}.")
-    subgroups = build_subgroups(frame, x=x, y=y, n=n, facet=facet, notes=notes, chart=kind)
+    subgroups = build_subgroups(
+        _dates_as_timestamps(frame, x), x=x, y=y, n=n, facet=facet, notes=notes, chart=kind
+    )
     subgroups = number_points(subgroups, freeze=freeze, part=part, exclude=exclude)
     x_kind = _x_kind(subgroups["x"])
     subgroups = _annotate(subgroups, annotations, x_kind)
@@ -196,6 +199,16 @@ def _rule_set(method: str) -> RuleSet:
         if method == known:
             return known
     raise QIChartError(f"unknown rule set {method!r}; choose one of {', '.join(RULE_SETS)}.")
+
+
+def _dates_as_timestamps(frame: pd.DataFrame, x: str) -> pd.DataFrame:
+    """Python ``date`` objects in x (as a measure series has them) are time, not labels."""
+    column = frame.get(x)
+    if column is None or column.dtype != object or column.isna().any():
+        return frame
+    if column.map(lambda v: isinstance(v, dt.date)).all():
+        return frame.assign(**{x: pd.to_datetime(column)})
+    return frame
 
 
 def _x_kind(x: pd.Series) -> XKind:
