@@ -72,6 +72,9 @@ def test_loading_the_same_folder_twice_gives_the_same_store(valid_dir: Path, db:
         "input__medical_claim",
         "input__dental_claim",
         "core__enrollment_span",
+        "core__well_care_visit",
+        "core__dental_service",
+        "core__medical_service",
         "meta__table",
         "meta__problem",
     }
@@ -140,6 +143,11 @@ def test_status_reports_rows_source_and_warnings(valid_dir: Path, db: Path) -> N
         ("input__medical_claim", 9, 1),
         ("input__dental_claim", 3, 0),
         ("core__enrollment_span", 5, 0),
+        # 90000001A on three dates (the denied line does not count), 90000002B once; the
+        # lab line (POS 81) is no visit
+        ("core__well_care_visit", 4, 0),
+        ("core__dental_service", 2, 0),  # D0120 and D1206 paid; the D0150 was reversed
+        ("core__medical_service", 1, 0),  # the 99188 fluoride varnish
     ]
     assert [(w["file"], w["check"], w["count"]) for w in info.warnings] == [
         ("medical_claim.csv", "unknown_member_id", 1)
