@@ -23,7 +23,7 @@ from rich.text import Text
 from wellchild import __version__, config
 from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
-from wellchild.fhir.cli import ingest_app
+from wellchild.fhir.cli import export_app, ingest_app
 from wellchild.hub.cli import app as hub_app
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
@@ -529,6 +529,7 @@ def demo(
 app.command("qi-chart", epilog=QI_CHART_EPILOG)(qi_chart_command)
 app.add_typer(hub_app)
 app.add_typer(ingest_app)
+app.add_typer(export_app)
 
 
 def main() -> None:

@@ -55,3 +55,37 @@ def ingest_fhir(
         table.add_row(str(path), f"{result.account.rows[name]:,}")
     out.print(table)
     out.print(f"Next: wellchild load {result.out}")
+
+
+export_app = typer.Typer(
+    name="export",
+    help="Write measure results in a format other systems exchange.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+
+@export_app.command(
+    "fhir",
+    epilog="Examples:\n\n"
+    "    wellchild export fhir --run measures-2024 --out fhir-2024\n\n"
+    "    wellchild measure --year 2024 --out run && wellchild export fhir --run run --out fhir",
+)
+def export_fhir(
+    run: Annotated[Path, typer.Option("--run", help="Run folder written by `wellchild measure`.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the FHIR JSON to.")],
+) -> None:
+    """Write FHIR R4 MeasureReports (summary and subject-list) per measure and practice to
+    OUT/measure-reports, and a Da Vinci DEQM gaps-in-care Bundle per child to OUT/gaps.
+    Member-level data: keep OUT as protected as the store."""
+    import datetime as dt
+
+    from wellchild.fhir.export import export
+
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    counts = export(run, out_dir, generated=generated)
+    out.print(
+        f"{counts['summary']:,} summary and {counts['subject-list']:,} subject-list "
+        f"MeasureReports in {out_dir / 'measure-reports'}; "
+        f"{counts['gaps']:,} gaps-in-care bundles in {out_dir / 'gaps'}."
+    )
