@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from wellchild.linkage.link import ACCEPT, REVIEW
+from wellchild.linkage.band import ACCEPT, REVIEW
 
 out = Console(highlight=False, soft_wrap=True)
 

@@ -15,12 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from wellchild.errors import WellchildError
+from wellchild.linkage.band import ACCEPT, REVIEW, check_band
 from wellchild.linkage.model import trained_linker
 from wellchild.linkage.report import Scores, read_truth, score, write_report
 from wellchild.linkage.sources import prepare, read_source
 
-REVIEW = 0.5
-ACCEPT = 0.95
 CROSSWALK_COLUMNS = ["medical_id", "dental_id", "match_probability", "match_weight"]
 
 
@@ -36,15 +35,6 @@ class LinkResult:
     review: int
     scores: Scores | None = None
     seconds: float = field(default=0.0, compare=False)
-
-
-def _check_band(review: float, accept: float) -> None:
-    if not 0.0 < review <= accept <= 1.0:
-        raise WellchildError(
-            f"The review band must satisfy 0 < --review <= --accept <= 1; "
-            f"got --review {review} and --accept {accept}.",
-            hint=f"The defaults are --review {REVIEW} --accept {ACCEPT}.",
-        )
 
 
 def one_to_one(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +110,7 @@ def link(
     # never seen among blocked pairs; the report says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
-    _check_band(review, accept)
+    check_band(review, accept)
     if Path(medical_dir).resolve() == Path(dental_dir).resolve():
         raise WellchildError(
             f"--medical and --dental are the same folder ({medical_dir}).",
