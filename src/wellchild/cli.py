@@ -23,7 +23,9 @@ from rich.text import Text
 from wellchild import __version__, config
 from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
+from wellchild.fhir.cli import export_app, ingest_app
 from wellchild.hub.cli import app as hub_app
+from wellchild.linkage.cli import LINK_EPILOG, link_command
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
 out = Console(highlight=False, soft_wrap=True)
@@ -101,6 +103,14 @@ def synth(
     format: Annotated[
         Literal["csv", "parquet"], typer.Option("--format", help="File format.")
     ] = "csv",
+    separate_ids: Annotated[
+        bool,
+        typer.Option(
+            "--separate-ids",
+            help="Also write medical/ and dental/ member files with different ids and noisy "
+            "names, dates and addresses, and truth (the pairs), for wellchild link.",
+        ),
+    ] = False,
 ) -> None:
     """Generate a synthetic Medi-Cal child population (six input files) that looks like
     Los Angeles County. Nothing in it is about a real person."""
@@ -114,6 +124,7 @@ def synth(
             seed=seed,
             year=year,
             fmt=format,
+            separate_ids=separate_ids,
             progress=lambda k: bar.advance(task, k),
         )
     table = Table(title=f"Synthetic population in {result.out}", title_justify="left")
@@ -526,7 +537,10 @@ def demo(
 
 
 app.command("qi-chart", epilog=QI_CHART_EPILOG)(qi_chart_command)
+app.command("link", epilog=LINK_EPILOG)(link_command)
 app.add_typer(hub_app)
+app.add_typer(ingest_app)
+app.add_typer(export_app)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["columns", "dates", "generator", "ids", "names", "noise", "population"]
+MODULES = ["columns", "dates", "generator", "ids", "names", "noise", "population", "sources"]
 
 
 @pytest.mark.parametrize("name", MODULES)

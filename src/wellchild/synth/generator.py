@@ -8,6 +8,7 @@ bounded memory. Practices and providers are drawn once for the whole population.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from wellchild.synth.medical import MedicalVocabulary, medical_lines, medical_ta
 from wellchild.synth.population import make_children, member_table
 from wellchild.synth.providers import Directory, build_directory, provider_table
 from wellchild.synth.region import Region
+from wellchild.synth.sources import SourceSink, dental_id, source_tables
 from wellchild.synth.visits import Visits, lab_visits, other_visits, well_visits
 from wellchild.synth.writer import Format, Sink
 
@@ -93,6 +95,7 @@ def generate(
     seed: int,
     year: int,
     fmt: Literal["csv", "parquet"] = "csv",
+    separate_ids: bool = False,
     progress: Progress | None = None,
 ) -> SynthResult:
     """Write a synthetic Medi-Cal child population to ``out`` as the six input files.
@@ -111,6 +114,10 @@ def generate(
         31 December of ``year``. It must have ended.
     fmt
         ``csv`` or ``parquet``.
+    separate_ids
+        Also write a medical and a dental member file with different ids and noisy
+        identifying fields (``medical/member``, ``dental/member``) and the truth that
+        pairs them (``truth``); see :mod:`wellchild.synth.sources`.
     progress
         Called with the number of children finished since the last call.
 
@@ -147,13 +154,19 @@ def generate(
     directory = build_directory(_rng(seed, 0), children, region)
     member_ids = MemberIds(_rng(seed, 1))
     chunk = _ChunkMaker(window, region, directory, member_ids)
+    dental_numbers = MemberIds(_rng(seed, 4))
+    sources = SourceSink(out, fmt) if separate_ids else None
     try:
-        with Sink(out, fmt) as sink:
+        with Sink(out, fmt) as sink, sources or contextlib.nullcontext():
             sink.put("provider", provider_table(directory, region))
             for k, first in enumerate(range(0, children, CHUNK)):
                 running = np.arange(first, min(first + CHUNK, children), dtype=np.int64)
-                for name, table in chunk.make(_rng(seed, 2, k), running, k).items():
+                tables = chunk.make(_rng(seed, 2, k), running, k)
+                for name, table in tables.items():
                     sink.put(name, table)
+                if sources is not None:
+                    ids = dental_id(dental_numbers.numbers(running))
+                    sources.put(source_tables(_rng(seed, 3, k), tables["member"], ids, region))
                 if progress is not None:
                     progress(len(running))
     except OSError as exc:
@@ -161,10 +174,14 @@ def generate(
             f"Writing to {out} failed: {exc.strerror or exc}.",
             hint="Check free disk space and that you may write there.",
         ) from None
+    files, rows = dict(sink.final), sink.rows
+    if sources is not None:
+        files |= sources.final
+        rows |= sources.rows
     return SynthResult(
         out=out,
-        files=dict(sink.final),
-        rows=sink.rows,
+        files=files,
+        rows=rows,
         children=children,
         seed=seed,
         year=year,

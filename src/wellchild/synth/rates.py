@@ -9,6 +9,8 @@ change one and re-run ``tests/synth/test_calibration.py``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from wellchild.contract.member import RACE_ETHNICITIES
@@ -174,3 +176,75 @@ LOWER_CASE = 0.02
 def race_effects(table: dict[str, float]) -> np.ndarray:
     """A race/ethnicity effect table as an array indexed like RACE_ETHNICITIES."""
     return np.array([table[r] for r in RACE_ETHNICITIES])
+
+
+# -- separate medical and dental sources (--separate-ids) ---------------------------------
+
+
+@dataclass(frozen=True)
+class SourceNoise:
+    """How one source system mis-records a child: each rate is a share of its rows."""
+
+    present: float  # the child is in this source at all
+    nickname: float  # of children whose given name has a common nickname
+    first_typo: float  # one letter substituted, dropped, doubled or two swapped
+    first_missing: float
+    last_typo: float
+    last_missing: float
+    birth_swap: float  # day and month swapped, where both are 12 or less and differ
+    birth_typo: float  # day off by one
+    birth_missing: float
+    sex_unknown: float  # recorded as U
+    moved: float  # another address and ZIP of the same county
+    address_typo: float
+    address_missing: float
+    unit_dropped: float  # of addresses with an apartment number
+    zip_typo: float  # last digit wrong
+    guardian_other: float  # the other parent, or another caregiver
+    guardian_typo: float
+    guardian_missing: float
+    upper_case: float  # names and address written in capitals
+
+
+MEDICAL_SOURCE = SourceNoise(
+    present=0.97,
+    nickname=0.06,
+    first_typo=0.02,
+    first_missing=0.003,
+    last_typo=0.02,
+    last_missing=0.002,
+    birth_swap=0.01,
+    birth_typo=0.01,
+    birth_missing=0.003,
+    sex_unknown=0.01,
+    moved=0.04,
+    address_typo=0.02,
+    address_missing=0.01,
+    unit_dropped=0.10,
+    zip_typo=0.005,
+    guardian_other=0.05,
+    guardian_typo=0.02,
+    guardian_missing=0.05,
+    upper_case=0.0,
+)
+DENTAL_SOURCE = SourceNoise(
+    present=0.93,
+    nickname=0.15,
+    first_typo=0.03,
+    first_missing=0.005,
+    last_typo=0.03,
+    last_missing=0.003,
+    birth_swap=0.02,
+    birth_typo=0.015,
+    birth_missing=0.005,
+    sex_unknown=0.02,
+    moved=0.10,
+    address_typo=0.03,
+    address_missing=0.03,
+    unit_dropped=0.25,
+    zip_typo=0.01,
+    guardian_other=0.10,
+    guardian_typo=0.03,
+    guardian_missing=0.15,
+    upper_case=0.40,
+)
