@@ -26,12 +26,29 @@ def _sizes() -> list[int]:
 
 def _pandas_w30(folder: Path) -> str:
     """W30 rate 1 with all its rules (CE with the gap rule, distinct dates, PCP lines,
-    exclusions, attribution) written plainly in pandas: the test suite's reference."""
+    exclusions, attribution) written plainly in pandas: the test suite's reference,
+    reading only the tables and columns W30 needs (as anyone writing it would)."""
     return (
         "import sys\n"
+        "import pandas as pd\n"
+        "import pyarrow.parquet as pq\n"
         f"sys.path.insert(0, {str(TESTS)!r})\n"
         "import reference_measures as rm\n"
-        f"tables = rm.read_folder(__import__('pathlib').Path({str(folder)!r}))\n"
+        f"folder = __import__('pathlib').Path({str(folder)!r})\n"
+        "unused = {'medical_claim': ['claim_id', 'line', 'source']}\n"
+        "tables = {}\n"
+        "for name in rm.TABLES:\n"
+        "    if name == 'dental_claim':\n"
+        "        continue\n"
+        "    path = folder / f'{name}.parquet'\n"
+        "    keep = [c for c in pq.read_schema(path).names if c not in unused.get(name, [])]\n"
+        "    frame = pd.read_parquet(path, columns=keep)\n"
+        "    dates = rm.DATE_COLUMNS.get(name, ())\n"
+        "    frame = frame.astype({c: str for c in frame.columns if c not in dates})\n"
+        "    frame = frame.replace({'None': None, 'nan': None, '<NA>': None})\n"
+        "    for column in dates:\n"
+        "        frame[column] = pd.to_datetime(frame[column], format='%Y-%m-%d')\n"
+        "    tables[name] = frame\n"
         f"result = rm.w30_rate1(tables, {YEAR})\n"
         "print(len(result), rm.rate(result))\n"
     )

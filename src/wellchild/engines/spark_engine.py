@@ -47,8 +47,9 @@ def session(master: str, app_name: str = "wellchild") -> Any:
         .config("spark.sql.ansi.enabled", "false")
     )
     if master.startswith("local"):
+        # a few partitions per core; adaptive execution merges the small ones
         builder = (
-            builder.config("spark.sql.shuffle.partitions", "1")
+            builder.config("spark.sql.shuffle.partitions", "8")
             .config("spark.default.parallelism", "2")
             .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
             .config("spark.driver.memory", "4g")
