@@ -24,6 +24,7 @@ from wellchild import __version__, config
 from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
 from wellchild.hub.cli import app as hub_app
+from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
 out = Console(highlight=False, soft_wrap=True)
@@ -527,6 +528,7 @@ def demo(
 
 app.command("qi-chart", epilog=QI_CHART_EPILOG)(qi_chart_command)
 app.add_typer(hub_app)
+register_outreach(app)
 
 
 def main() -> None:

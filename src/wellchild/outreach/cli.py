@@ -1,0 +1,126 @@
+"""The pilot's commands: ``rank``, ``outreach``, ``brochure``, ``referrals`` and
+``evaluate``. :func:`register` adds them to the wellchild app."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wellchild.errors import WellchildError
+from wellchild.measures.summary import SMALL_DENOMINATOR
+from wellchild.outreach import regions as _regions  # registers WELLCHILD_REGION_FILE
+
+out = Console(highlight=False, soft_wrap=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The store (a DuckDB file). Default: $WELLCHILD_DB, else ./wellchild.duckdb.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str, typer.Option("--as-of", help="The as-of date (YYYY-MM-DD) non-utilizers are found on.")
+]
+CountyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--county",
+        help="Only practices in this county (5-digit FIPS; repeat for several). Default: all.",
+        show_default=False,
+    ),
+]
+
+
+def parse_date(value: str, option: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option value, or an error saying which option was wrong."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise WellchildError(f"{option} expects a date as YYYY-MM-DD, found {value!r}.") from None
+
+
+RANK_EPILOG = (
+    "Examples:\n\n"
+    "    wellchild rank --as-of 2024-12-31 --county 06037\n\n"
+    "    wellchild rank --as-of 2024-06-30 --county 06067 --county 06005 --top 10 "
+    "--min-panel 20 --out rank-north"
+)
+
+
+def rank(
+    as_of: AsOfOption,
+    county: CountyOption = None,
+    top: Annotated[
+        int, typer.Option(min=1, help="Size of each top list (by number and by share).")
+    ] = 25,
+    min_panel: Annotated[
+        int,
+        typer.Option(min=1, help="Panels smaller than this are flagged and get no share rank."),
+    ] = SMALL_DENOMINATOR,
+    db: DbOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for the files. Default: ./rank-AS_OF.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Rank primary care practices by their children 1–5 with no dental visit in the 12
+    months ending on the as-of date (dental_12m not met), by number and by share, with a
+    95% Wilson interval on each share and the share of these families in each threshold
+    language. Writes rank.csv (every practice), rank.xlsx (the combined top list and every
+    practice) and rank.png / rank.svg (the chart). Counts only: no child is named."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.outreach.rank import rank_practices
+    from wellchild.outreach.rank_chart import rank_files
+
+    date = parse_date(as_of, "--as-of")
+    counties = tuple(county or ())
+    region = _regions.region()
+    languages = region.languages(counties)
+    engine = DuckDBEngine.open(db)
+    try:
+        ranking = rank_practices(
+            engine, date, counties=counties, languages=languages, top=top, min_panel=min_panel
+        )
+    finally:
+        engine.close()
+    if ranking.table.empty:
+        raise WellchildError(
+            f"No practice has an assigned child aged 1–5 on {date} "
+            f"in {', '.join(counties) or 'any county'}.",
+            hint="Check --county and --as-of against what is loaded (wellchild status).",
+        )
+    files = rank_files(ranking, out_dir or Path(f"rank-{date}"))
+    table = Table(title=f"Combined top list as of {date}", title_justify="left")
+    for column in ("rank #", "rank %", "practice", "panel", "non-utilizers", "share (95% CI)"):
+        table.add_column(column, justify="left" if column == "practice" else "right")
+    for r in ranking.combined.itertuples():
+        table.add_row(
+            str(r.rank_number),
+            _blank_na(r.rank_share),
+            f"{r.practice_name} ({r.practice_id})",
+            f"{r.panel:,}" + (" (small)" if r.small_panel else ""),
+            f"{r.non_utilizers:,}",
+            f"{r.share:.0%} ({r.share_ci_low:.0%}–{r.share_ci_high:.0%})",
+        )
+    out.print(table)
+    for kind, path in files.items():
+        out.print(f"{kind.upper():<5}{path}")
+
+
+def _blank_na(value: object) -> str:
+    """A rank for display; no rank (a small panel) shows as blank."""
+    return "" if value is None or str(value) in {"<NA>", "nan"} else str(value)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the pilot's commands to the app."""
+    app.command("rank", epilog=RANK_EPILOG)(rank)
