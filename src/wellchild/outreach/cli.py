@@ -121,6 +121,52 @@ def _blank_na(value: object) -> str:
     return "" if value is None or str(value) in {"<NA>", "nan"} else str(value)
 
 
+BROCHURE_EPILOG = (
+    "Examples:\n\n"
+    "    wellchild brochure --language es --county 06037 --out brochure-es.pdf\n\n"
+    "    wellchild brochure --language fa --out brochure-fa.png"
+)
+
+
+def brochure(
+    language: Annotated[
+        str, typer.Option("--language", help="BCP 47 tag of the language (es, zh-Hant, fa, …).")
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="File to write: .pdf (to print) or .png (first page).")
+    ],
+    county: Annotated[
+        str | None,
+        typer.Option(
+            "--county",
+            help="County (FIPS) whose plans and contact lines to print. Default: the state "
+            "dental line only.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Typeset the brochure on early dental care (first visit by age 1, fluoride varnish,
+    Medi-Cal Dental covers it, how to find a dentist, phone numbers) in one language,
+    for print shops and the hub's resource library. A language without a catalogue, or a
+    string a catalogue lacks, prints in English marked [EN]; the footer says how much of
+    the translation is reviewed."""
+    from wellchild.documents.brochure import write_brochure
+    from wellchild.documents.catalogue import available
+
+    if out_file.suffix.lower() not in {".pdf", ".png"}:
+        raise WellchildError(f"--out must end in .pdf or .png, found {str(out_file)!r}.")
+    region = _regions.region()
+    place = region.county(county) if county else None
+    path = write_brochure(language, region, place, out_file)
+    if language not in available():
+        out.print(
+            f"No catalogue for {language!r}: the brochure is in English, marked [EN]. "
+            f"Catalogues: {', '.join(available())}."
+        )
+    out.print(f"Brochure: {path}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the pilot's commands to the app."""
     app.command("rank", epilog=RANK_EPILOG)(rank)
+    app.command("brochure", epilog=BROCHURE_EPILOG)(brochure)
