@@ -13,7 +13,11 @@ from rich.table import Table
 
 from wellchild.errors import WellchildError
 from wellchild.measures.summary import SMALL_DENOMINATOR
-from wellchild.outreach import regions as _regions  # registers WELLCHILD_REGION_FILE
+
+# Imported here so their settings (WELLCHILD_REGION_FILE, WELLCHILD_AUDIT_LOG) are known
+# when the app checks the environment.
+from wellchild.outreach import audit as _audit
+from wellchild.outreach import regions as _regions
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -166,7 +170,54 @@ def brochure(
     out.print(f"Brochure: {path}")
 
 
+OUTREACH_EPILOG = (
+    "Examples:\n\n"
+    "    wellchild outreach --practice P00010 --as-of 2024-12-31 --out outreach\n\n"
+    "    wellchild outreach --practice P00003 --practice P00014 --as-of 2024-12-31 "
+    "--out /secure/outreach --db /secure/wellchild.duckdb"
+)
+
+
+def outreach(
+    practice: Annotated[
+        list[str],
+        typer.Option("--practice", help="A recruited practice's id (repeat for several)."),
+    ],
+    as_of: AsOfOption,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to put one folder per practice in.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Build each recruited practice's outreach folder: the gap list (CSV, XLSX, PDF) of
+    its children 1–5 with no dental visit in 12 months, with their W30 and WCV gaps,
+    guardian, phone, language, last visits, next well-child visit due and nearest
+    dentists; a referral form per child (family language above the cut, English office
+    copy below); the brochure in each family language; the protocol; and a referral
+    register to fill in. Member-level data: each folder holds one practice's children
+    only, and every build is written to the audit log."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.engines.duckdb_store import default_db
+    from wellchild.outreach.packets import build_folder
+
+    date = parse_date(as_of, "--as-of")
+    store = db if db is not None else default_db()
+    region = _regions.region()
+    engine = DuckDBEngine.open(store)
+    try:
+        for practice_id in dict.fromkeys(practice):
+            folder = build_folder(engine, store, practice_id, date, out_dir, region)
+            out.print(
+                f"{folder.practice.name} ({practice_id}): {folder.children:,} children, "
+                f"{len(folder.files):,} files in {folder.path}"
+            )
+    finally:
+        engine.close()
+    out.print(f"Audit log: {_audit.log_path(store)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the pilot's commands to the app."""
     app.command("rank", epilog=RANK_EPILOG)(rank)
     app.command("brochure", epilog=BROCHURE_EPILOG)(brochure)
+    app.command("outreach", epilog=OUTREACH_EPILOG)(outreach)
