@@ -216,8 +216,94 @@ def outreach(
     out.print(f"Audit log: {_audit.log_path(store)}")
 
 
+referrals_app = typer.Typer(
+    name="referrals",
+    help="The referral register: each dental referral's status (given, appointment made, "
+    "seen, declined, unreachable) with dates.",
+    no_args_is_help=True,
+)
+
+
+def _members(store: Path) -> set[str]:
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine.open(store)
+    try:
+        ids = engine.to_arrow(engine.inputs().member.select("member_id"))
+    finally:
+        engine.close()
+    return {str(v) for v in ids.column("member_id").to_pylist()}
+
+
+@referrals_app.command(
+    "import",
+    epilog="Examples:\n\n"
+    "    wellchild referrals import outreach/P00010/referral_register.csv\n\n"
+    "    wellchild referrals import march-statuses.csv --db /secure/wellchild.duckdb",
+)
+def referrals_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV: member_id, practice_id, status, status_date [, appointment_date, note].",
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Check a referral register file and merge it into the store's register. Every
+    problem is reported together (row, column, expected, found); any problem means
+    nothing is imported and the exit status is 2. Rows with no status yet are skipped.
+    Importing the same file twice changes nothing."""
+    from wellchild.engines.duckdb_store import default_db
+    from wellchild.outreach.referrals import import_file
+
+    store = db if db is not None else default_db()
+    result = import_file(file, store, _members(store))
+    _audit.record(store, action="referrals import", practice_id=None, children=result.rows,
+                  files=[file, result.register])  # fmt: skip
+    out.print(
+        f"Imported {result.rows:,} row(s) from {file} ({result.new:,} new; "
+        f"{result.skipped_blank:,} without a status skipped) into {result.register}."
+    )
+
+
+@referrals_app.command(
+    "export",
+    epilog="Examples:\n\n"
+    "    wellchild referrals export --practice P00010 --out P00010-referrals.csv\n\n"
+    "    wellchild referrals export --practice P00010 --history --out P00010-history.csv",
+)
+def referrals_export(
+    practice: Annotated[
+        str, typer.Option("--practice", help="The practice whose referrals to export.")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    history: Annotated[
+        bool, typer.Option("--history", help="Every status change, not only the latest.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Write one practice's referrals to CSV: each child's latest status, or with
+    --history every status change. Member-level data for that practice only; the export
+    is written to the audit log."""
+    from wellchild.engines.duckdb_store import default_db
+    from wellchild.outreach.referrals import current, read_register
+
+    store = db if db is not None else default_db()
+    register = read_register(store)
+    rows = register[register["practice_id"] == practice]
+    rows = rows if history else current(rows)
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(out_file, index=False)
+    _audit.record(store, action="referrals export", practice_id=practice,
+                  children=int(rows["member_id"].nunique()), files=[out_file])  # fmt: skip
+    out.print(f"Wrote {len(rows):,} row(s) for {practice} to {out_file}.")
+
+
 def register(app: typer.Typer) -> None:
     """Add the pilot's commands to the app."""
     app.command("rank", epilog=RANK_EPILOG)(rank)
     app.command("brochure", epilog=BROCHURE_EPILOG)(brochure)
     app.command("outreach", epilog=OUTREACH_EPILOG)(outreach)
+    app.add_typer(referrals_app)
