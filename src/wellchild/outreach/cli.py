@@ -301,9 +301,99 @@ def referrals_export(
     out.print(f"Wrote {len(rows):,} row(s) for {practice} to {out_file}.")
 
 
+def _percent(value: float) -> str:
+    return "–" if value != value else f"{value:.1%}"
+
+
+def _points(value: float) -> str:
+    return "not estimable" if value != value else f"{value * 100:+.1f} points"
+
+
+def read_practices(path: Path) -> list[str]:
+    """Practice ids from a CSV with a practice_id column, or from one id per line."""
+    if not path.is_file():
+        raise WellchildError(f"--practices: {path} is not a file.")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    lines = [line for line in lines if line]
+    if lines and "practice_id" in [c.strip().lower() for c in lines[0].split(",")]:
+        column = [c.strip().lower() for c in lines[0].split(",")].index("practice_id")
+        ids = [line.split(",")[column].strip() for line in lines[1:]]
+    else:
+        ids = lines
+    ids = list(dict.fromkeys(i for i in ids if i))
+    if not ids:
+        raise WellchildError(
+            f"{path} names no practice.",
+            hint="One practice id per line, or a CSV with a practice_id column (rank.csv).",
+        )
+    return ids
+
+
+EVALUATE_EPILOG = (
+    "Examples:\n\n"
+    "    wellchild evaluate --program-start 2024-01-01 --as-of 2024-12-31 "
+    "--practices recruited.txt --out evaluation\n\n"
+    "    wellchild evaluate --program-start 2024-01-01 --as-of 2024-12-31 "
+    "--practices recruited.csv --public --out evaluation-public"
+)
+
+
+def evaluate(
+    program_start: Annotated[
+        str, typer.Option("--program-start", help="The day outreach began (YYYY-MM-DD).")
+    ],
+    as_of: Annotated[str, typer.Option("--as-of", help="The last day of data (YYYY-MM-DD).")],
+    practices_file: Annotated[
+        Path,
+        typer.Option(
+            "--practices",
+            help="The participating practices: one id per line, or a CSV with practice_id.",
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")],
+    public: Annotated[
+        bool, typer.Option("--public", help="Suppress small cells everywhere (to publish).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """The pilot evaluation report (HTML and PDF with charts, tables as CSV): children
+    reached; dental_after_pcp at the participating practices and at a comparison group
+    (non-participating practices of the same counties with the closest panel sizes),
+    before and after the programme start, with 95% intervals and a difference-in-
+    differences estimate; the referral funnel from the register; results by language and
+    race/ethnicity. Counts only, no child named; --public applies the small-cell policy."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.engines.duckdb_store import default_db
+    from wellchild.outreach.evaluation import evaluate as run
+    from wellchild.outreach.referrals import read_register
+    from wellchild.outreach.report import write_report
+
+    start = parse_date(program_start, "--program-start")
+    end = parse_date(as_of, "--as-of")
+    chosen = read_practices(practices_file)
+    store = db if db is not None else default_db()
+    engine = DuckDBEngine.open(store)
+    try:
+        result = run(engine, start, end, chosen, read_register(store))
+    finally:
+        engine.close()
+    files = write_report(result, out_dir, public=public)
+    r = result.rates.set_index(["group", "period"])["rate"]
+    for group in ("participating", "comparison"):
+        before, after = _percent(r[(group, "before")]), _percent(r[(group, "after")])
+        out.print(f"{group:<14} before {before}  after {after}")
+    d = result.did
+    out.print(
+        f"Difference-in-differences: {_points(d['estimate'])} "
+        f"(95% CI {_points(d['ci_low'])} to {_points(d['ci_high'])})"
+    )
+    out.print(f"Report: {files['html']} and {files['pdf']}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the pilot's commands to the app."""
     app.command("rank", epilog=RANK_EPILOG)(rank)
     app.command("brochure", epilog=BROCHURE_EPILOG)(brochure)
     app.command("outreach", epilog=OUTREACH_EPILOG)(outreach)
     app.add_typer(referrals_app)
+    app.command("evaluate", epilog=EVALUATE_EPILOG)(evaluate)
