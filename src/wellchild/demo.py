@@ -26,6 +26,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     """Generate, load and summarise a synthetic population under ``out``."""
     from wellchild.engines.duckdb_load import load_folder
     from wellchild.engines.duckdb_store import open_store
+    from wellchild.outreach import demo as outreach_demo
     from wellchild.synth import generate
 
     year = demo_year()
@@ -62,6 +63,9 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
+
+    console.rule("6. The medical–dental pilot: rank practices, outreach folders, evaluation")
+    charts.update(outreach_demo.run(db, year, out / "pilot", console))
 
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
