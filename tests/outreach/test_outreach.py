@@ -98,6 +98,9 @@ def test_referral_form_in_family_language_with_english_copy(
     assert "Dental referral" in text
     assert spanish["first_name"] in text
     assert "machine-drafted" in text
+    packets = PdfReader(folder / "packets.pdf")
+    assert len(packets.pages) == 2 * len(listed)
+    assert "Referido dental" in "".join(p.extract_text() for p in packets.pages)
     languages = set(listed["language"]) | {"en"}
     assert sorted(p.stem for p in (folder / "brochures").glob("*.pdf")) == sorted(
         f"brochure-{t}" for t in languages

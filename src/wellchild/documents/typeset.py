@@ -27,12 +27,19 @@ def templates_dir() -> Path:
 
 
 @cache
+def fonts() -> typst.Fonts:
+    """The fonts Typst may use, scanned once per process."""
+    import typst
+
+    return typst.Fonts(include_system_fonts=True, include_embedded_fonts=False,
+                       font_paths=[d for d in FONT_DIRS if Path(d).is_dir()])  # fmt: skip
+
+
+@cache
 def _compiler() -> typst.Compiler:
     import typst
 
-    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False,
-                        font_paths=[d for d in FONT_DIRS if Path(d).is_dir()])  # fmt: skip
-    return typst.Compiler(root=str(templates_dir()), font_paths=fonts)
+    return typst.Compiler(root=str(templates_dir()), font_paths=fonts())
 
 
 def language_data(cat: Catalogue) -> dict[str, Any]:

@@ -9,11 +9,13 @@ another practice can enter it. Each build is written to the audit log.
       protocol.pdf
       brochures/brochure-<tag>.pdf one per language of the practice's families
       referrals/<member_id>.pdf    family copy in the family's language, office copy in English
+      packets.pdf                  every child's form, each followed by the family's brochure
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +23,16 @@ from typing import Any
 
 import pandas as pd
 
-from wellchild.documents.brochure import phones, write_brochure
+from wellchild.documents.brochure import brochure_data, phones, write_brochure
 from wellchild.documents.catalogue import catalogue
+from wellchild.documents.packets import PacketPrinter
 from wellchild.documents.typeset import language_data, write
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
 from wellchild.outreach import audit
 from wellchild.outreach.gaps import flat, gap_list
 from wellchild.outreach.rank import practices
-from wellchild.outreach.regions import Region
+from wellchild.outreach.regions import County, Region
 
 GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("Child", lambda r: f"{r.last_name}, {r.first_name}\n{r.member_id}"),
@@ -166,6 +169,26 @@ def protocol_data(
     }
 
 
+def _packets(
+    forms: list[dict[str, Any]],
+    languages: list[str],
+    region: Region,
+    county: County | None,
+    practice: Practice,
+    as_of: dt.date,
+    folder: Path,
+) -> Path:
+    """Every child's form followed by the brochure in the family's language, in one PDF
+    to print at once."""
+    with tempfile.TemporaryDirectory(prefix="wellchild-packets-") as work:
+        brochures = {tag: brochure_data(tag, region, county) for tag in languages}
+        printer = PacketPrinter(Path(work), brochures)
+        pdf = printer.render(forms, footer=_footer(practice, as_of))
+    path = folder / "packets.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
 def build_folder(
     engine: Engine, db: Path, practice_id: str, as_of: dt.date, out: Path, region: Region
 ) -> Folder:
@@ -191,12 +214,17 @@ def build_folder(
         )
     )
     county = region.counties.get(practice.county_fips)
-    for tag in sorted(set(frame["language"]) | {"en"}):
+    languages = sorted(set(frame["language"]) | {"en"})
+    for tag in languages:
         files.append(
             write_brochure(tag, region, county, folder / "brochures" / f"brochure-{tag}.pdf")
         )
+    forms = []
     for row in frame.itertuples():
         data = referral_data(row, practice, as_of, region)
         files.append(write("referral", data, folder / "referrals" / f"{row.member_id}.pdf"))
+        forms.append({**data, "language": str(row.language)})
+    if forms:
+        files.append(_packets(forms, languages, region, county, practice, as_of, folder))
     audit.record(db, action="outreach", practice_id=practice_id, children=len(frame), files=files)
     return Folder(practice, folder, len(frame), tuple(files))
