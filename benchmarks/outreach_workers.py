@@ -123,6 +123,7 @@ def _field(label: str, value: str) -> str:
 def _form(p: dict[str, Any]) -> str:
     parts = []
     for c in p["copies"]:
+        c = {**p["langs"][c["tag"]], "label": c["label"]}
         t = c["t"]
         rows = "".join(
             f"<tr><td>{html.escape(d['name'])}<br><small>{html.escape(d['address'])}</small></td>"
@@ -149,7 +150,7 @@ def _form(p: dict[str, Any]) -> str:
 
 
 def _brochure(p: dict[str, Any]) -> str:
-    c = p["copies"][0]
+    c = p["langs"][p["copies"][0]["tag"]]
     t = c["t"]
     keys = ("first_visit", "varnish", "covered", "find", "home")
     body = "".join(

@@ -93,3 +93,21 @@ def test_brochure_command(tmp_path: Path) -> None:
         app, ["brochure", "--language", "ar", "--out", str(tmp_path / "x.doc")]
     )
     assert ".pdf or .png" in str(bad.exception)
+
+
+def test_farsi_brochure_matches_the_reviewed_page() -> None:
+    """The right-to-left page as rendered now against the image a reviewer checked
+    (tests/outreach/data/brochure-fa-reviewed.png): same size, nearly the same pixels."""
+    import io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from wellchild.documents.brochure import brochure_data
+    from wellchild.documents.typeset import render
+
+    data = brochure_data("fa", region(), region().county(LA))
+    now = Image.open(io.BytesIO(render("brochure", data, fmt="png", ppi=60))).convert("L")
+    reviewed = Image.open(Path(__file__).parent / "data" / "brochure-fa-reviewed.png").convert("L")
+    assert now.size == reviewed.size
+    difference = ImageStat.Stat(ImageChops.difference(now, reviewed)).mean[0]
+    assert difference < 2.0, f"the page differs from the reviewed image ({difference:.2f}/255)"

@@ -41,11 +41,15 @@ class PacketPrinter:
         English where no brochure of that language was made)."""
         import typst
 
-        rows = [
-            {**p, "language": p["language"] if p["language"] in self.languages else "en"}
-            for p in packets
-        ]
-        data = {**rows[0], "title": "Referral packets", "footer": footer,
+        # Each language's strings go into the batch once, not once per packet: parsing
+        # them dominated the time of a batch.
+        langs: dict[str, Any] = {}
+        rows = []
+        for packet in packets:
+            langs.update(packet["langs"])
+            language = packet["language"] if packet["language"] in self.languages else "en"
+            rows.append({k: v for k, v in packet.items() if k != "langs"} | {"language": language})
+        data = {**rows[0], "title": "Referral packets", "footer": footer, "langs": langs,
                 "packets": rows, "brochures": list(self.languages)}  # fmt: skip
         try:
             pdf = self.compiler.compile(

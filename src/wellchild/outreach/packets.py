@@ -129,15 +129,17 @@ def referral_data(row: Any, practice: Practice, as_of: dt.date, region: Region) 
     """The form of one child: the family's copy, then the office's copy in English."""
     family = catalogue(str(row.language))
     copies = [
-        {**language_data(family), "label": f"Family copy · {family.name} ({family.tag})"},
-        {**language_data(catalogue("en")), "label": "Office copy · English"},
+        {"tag": family.tag, "label": f"Family copy · {family.name} ({family.tag})"},
+        {"tag": "en", "label": "Office copy · English"},
     ]
+    langs = {family.tag: language_data(family), "en": language_data(catalogue("en"))}
     county = region.counties.get(practice.county_fips)
     return {
         **language_data(family),
         "title": f"Dental referral {row.member_id}",
         "footer": f"{family.status_line()} · {practice.id} · {as_of}",
         "copies": copies,
+        "langs": langs,
         "child": {
             "name": f"{row.first_name} {row.last_name}",
             "birth_date": row.birth_date.isoformat(),

@@ -53,10 +53,6 @@ class County:
     plans: dict[str, Contact]
     contacts: tuple[Contact, ...]
 
-    def plan(self, plan_id: str | None) -> Contact | None:
-        """The plan's name and member-services line, if the region file knows it."""
-        return self.plans.get(plan_id or "")
-
 
 @dataclass(frozen=True)
 class Region:
@@ -66,7 +62,6 @@ class Region:
     name: str
     dental: Contact
     dental_web: str
-    default_languages: tuple[str, ...]
     counties: dict[str, County]
 
     def county(self, fips: str) -> County:
@@ -147,7 +142,6 @@ def parse(text: str, source: str) -> Region:
         name=str(raw["state_name"]),
         dental=dental,
         dental_web=str(program.get("web") or ""),
-        default_languages=tuple(raw.get("default_languages") or ["en"]),
         counties=counties,
     )
 
