@@ -26,6 +26,7 @@ from wellchild.errors import LoadRejected, WellchildError
 from wellchild.fhir.cli import export_app, ingest_app
 from wellchild.hub.cli import app as hub_app
 from wellchild.linkage.cli import LINK_EPILOG, link_command
+from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
 out = Console(highlight=False, soft_wrap=True)
@@ -541,6 +542,7 @@ app.command("link", epilog=LINK_EPILOG)(link_command)
 app.add_typer(hub_app)
 app.add_typer(ingest_app)
 app.add_typer(export_app)
+register_outreach(app)
 
 
 def main() -> None:

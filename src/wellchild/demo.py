@@ -26,6 +26,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     """Generate, load and summarise a synthetic population under ``out``."""
     from wellchild.engines.duckdb_load import load_folder
     from wellchild.engines.duckdb_store import open_store
+    from wellchild.outreach import demo as outreach_demo
     from wellchild.synth import generate
 
     year = demo_year()
@@ -58,7 +59,10 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     summary = _measure(db, year, measures, console)
     charts = _qi_charts(db, year, out / "qi", summary, console)
 
-    console.rule("5. Hub: the learning community's website, with demo content")
+    console.rule("5. The medical–dental pilot: rank practices, outreach folders, evaluation")
+    charts.update(outreach_demo.run(db, year, out / "pilot", console))
+
+    console.rule("6. Hub: the learning community's website, with demo content")
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)

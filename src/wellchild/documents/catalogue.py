@@ -1,0 +1,146 @@
+"""Message catalogues: the words of the family documents, one YAML file per language.
+
+Each string carries a status, ``reviewed`` or ``machine-drafted``, printed in the
+document footer so nobody mistakes a draft for a checked translation. A string a
+catalogue lacks falls back to English with a visible ``[EN]`` mark, never a blank. The
+script of each language decides the fonts (Noto, from Debian) and the direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from wellchild.errors import WellchildError
+
+SOURCE = "en"
+STATUSES = ("reviewed", "machine-drafted")
+FALLBACK_MARK = "[EN] "
+LATIN = "Noto Sans"
+# The Noto family that covers each language's script; Latin text inside (Medi-Cal,
+# phone numbers) falls back to Noto Sans.
+SCRIPT_FONTS = {
+    "hy": "Noto Sans Armenian",
+    "km": "Noto Sans Khmer",
+    "ar": "Noto Naskh Arabic",
+    "fa": "Noto Naskh Arabic",
+    "zh-Hant": "Noto Sans CJK TC",
+    "zh-Hans": "Noto Sans CJK SC",
+    "ko": "Noto Sans CJK KR",
+}
+RIGHT_TO_LEFT = {"ar", "fa"}
+# Khmer stacks subscript consonants below the line: give its lines more room.
+TALL_SCRIPTS = {"km"}
+# Typst's lang and region per tag: CJK needs the region for the right punctuation.
+TYPST_LANG = {"zh-Hant": ("zh", "TW"), "zh-Hans": ("zh", "CN")}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One string of a catalogue and whether a translator has checked it."""
+
+    text: str
+    status: str
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The strings of one language, English filling any gap (marked)."""
+
+    tag: str
+    name: str
+    messages: dict[str, Message]
+
+    @property
+    def fonts(self) -> list[str]:
+        """Font families in fallback order for this language."""
+        script = SCRIPT_FONTS.get(self.tag)
+        return [LATIN, script] if script else [LATIN]
+
+    @property
+    def rtl(self) -> bool:
+        return self.tag in RIGHT_TO_LEFT
+
+    @property
+    def leading_em(self) -> float:
+        return 1.1 if self.tag in TALL_SCRIPTS else 0.7
+
+    @property
+    def typst_lang(self) -> tuple[str, str | None]:
+        return TYPST_LANG.get(self.tag, (self.tag.split("-")[0], None))
+
+    def text(self, key: str) -> str:
+        """The string to print: the translation, or marked English."""
+        message = self.messages[key]
+        return FALLBACK_MARK + message.text if message.fallback else message.text
+
+    def status_line(self) -> str:
+        """The footer's account of the translation, in English for the office."""
+        total = len(self.messages)
+        drafted = sum(
+            m.status == "machine-drafted" and not m.fallback for m in self.messages.values()
+        )
+        missing = sum(m.fallback for m in self.messages.values())
+        reviewed = total - drafted - missing
+        parts = [f"{self.name} ({self.tag})", f"{reviewed} of {total} strings reviewed"]
+        if drafted:
+            parts.append(f"{drafted} machine-drafted")
+        if missing:
+            parts.append(f"{missing} missing, shown in English marked {FALLBACK_MARK.strip()}")
+        return "Translation: " + ", ".join(parts)
+
+
+def available() -> tuple[str, ...]:
+    """The language tags that have a catalogue."""
+    folder = resources.files(__package__).joinpath("catalogues")
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    )
+
+
+def _raw(tag: str) -> dict[str, object]:
+    path = resources.files(__package__).joinpath(f"catalogues/{tag}.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("strings"), dict):
+        raise WellchildError(f"catalogues/{tag}.yaml has no 'strings' mapping.")
+    return data
+
+
+def _messages(tag: str, data: dict[str, object]) -> dict[str, Message]:
+    strings = data["strings"]
+    assert isinstance(strings, dict)
+    out: dict[str, Message] = {}
+    problems = []
+    for key, value in strings.items():
+        if (
+            not isinstance(value, dict)
+            or value.get("status") not in STATUSES
+            or not value.get("text")
+        ):
+            problems.append(f"{key}: expected {{status: {' or '.join(STATUSES)}, text: ...}}")
+            continue
+        out[str(key)] = Message(str(value["text"]), str(value["status"]))
+    if problems:
+        raise WellchildError(f"catalogues/{tag}.yaml: " + "; ".join(problems))
+    return out
+
+
+@cache
+def catalogue(tag: str) -> Catalogue:
+    """The catalogue of a language tag; a language without one is all English, marked,
+    so a family document is never blank."""
+    source = _raw(SOURCE)
+    english = _messages(SOURCE, source)
+    if tag not in available():
+        messages = {k: Message(m.text, m.status, fallback=True) for k, m in english.items()}
+        return Catalogue(tag, tag, messages)
+    data = _raw(tag)
+    own = _messages(tag, data)
+    messages = {
+        k: own.get(k) or Message(m.text, m.status, fallback=True) for k, m in english.items()
+    }
+    return Catalogue(tag, str(data.get("name") or tag), messages)

@@ -1,0 +1,55 @@
+"""The pilot's part of ``wellchild demo``: rank the practices, build the folders of the
+top three, and write the evaluation report with them as the participating practices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.console import Console
+
+LOS_ANGELES = "06037"
+RECRUITED = 3
+
+
+def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
+    """Rank Los Angeles practices as of 31 December of ``year``, build the outreach
+    folders of the top three, and evaluate them (programme start 1 January, public
+    report); return the outputs by label."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.outreach.evaluation import evaluate
+    from wellchild.outreach.packets import build_folder
+    from wellchild.outreach.rank import rank_practices
+    from wellchild.outreach.rank_chart import rank_files
+    from wellchild.outreach.referrals import read_register
+    from wellchild.outreach.regions import region
+    from wellchild.outreach.report import write_report
+
+    as_of, start = dt.date(year, 12, 31), dt.date(year, 1, 1)
+    places = region()
+    engine = DuckDBEngine.open(db)
+    try:
+        ranking = rank_practices(
+            engine, as_of, counties=[LOS_ANGELES], languages=places.languages([LOS_ANGELES])
+        )
+        ranked = rank_files(ranking, out / "rank")
+        recruited = ranking.combined["practice_id"].head(RECRUITED).tolist()
+        outputs = {"Practice ranking": ranked["xlsx"], "Rank chart": ranked["png"]}
+        for practice_id in recruited:
+            folder = build_folder(engine, db, practice_id, as_of, out / "outreach", places)
+            console.print(
+                f"{folder.practice.name} ({practice_id}): {folder.children:,} children on "
+                f"the gap list, {len(folder.files):,} files"
+            )
+            outputs[f"Outreach {practice_id}"] = folder.path
+        result = evaluate(engine, start, as_of, recruited, read_register(db))
+    finally:
+        engine.close()
+    report = write_report(result, out / "evaluation", public=True)
+    did = result.did["estimate"]
+    console.print(
+        "Difference-in-differences in dental_after_pcp, participating − comparison: "
+        + ("not estimable" if did != did else f"{did * 100:+.1f} points")
+        + " (no referral statuses recorded yet: the practices have not started)."
+    )
+    return {**outputs, "Evaluation (HTML)": report["html"], "Evaluation (PDF)": report["pdf"]}

@@ -1,0 +1,270 @@
+"""The pilot evaluation: did children at participating practices see a dentist after a
+visit with their practice more often than children at similar practices that did not
+take part?
+
+The outcome is ``dental_after_pcp`` (non-utilizers on the programme start who saw a
+dentist within 6 months of a visit with their practice). It is measured after the start
+(programme start → as-of) and before it (the same window moved back by whole years, so
+the seasons match and the windows do not overlap), at the participating practices and at
+a comparison group: for each participating practice, the non-participating practices of
+the same county whose panels of children 1–5 are closest in size. The
+difference-in-differences estimate is the ``treated × after`` coefficient of a linear
+probability model with standard errors clustered by practice (statsmodels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wellchild.core.dates import add_years_py
+from wellchild.engines.base import Engine
+from wellchild.errors import WellchildError
+from wellchild.measures.context import Context, Period, Settings
+from wellchild.measures.evaluate import measure_rows
+from wellchild.measures.registry import get
+from wellchild.measures.summary import wilson
+from wellchild.outreach.rank import practices
+from wellchild.outreach.referrals import STATUSES
+
+COMPARISON_PER_PRACTICE = 2
+GROUPS = ("participating", "comparison")
+PERIODS = ("before", "after")
+STRATA = ("language", "race_ethnicity")
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The programme window and the baseline window before it."""
+
+    program_start: dt.date
+    as_of: dt.date
+    before_start: dt.date
+    before_as_of: dt.date
+    years_back: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every table of the report."""
+
+    windows: Windows
+    practices: pd.DataFrame  # practice_id, name, county, panel, group
+    rates: pd.DataFrame  # group × period: denominator, numerator, rate, CI
+    did: dict[str, float]
+    funnel: pd.DataFrame  # step, children
+    strata: pd.DataFrame  # group, dimension, group value, counts, rate, CI (after)
+
+
+def windows(program_start: dt.date, as_of: dt.date) -> Windows:
+    """The baseline window: the programme window moved back by the fewest whole years
+    that end it before the programme starts."""
+    if as_of <= program_start:
+        raise WellchildError(
+            f"--as-of ({as_of}) must come after --program-start ({program_start})."
+        )
+    years = 1
+    while add_years_py(as_of, -years) >= program_start:
+        years += 1
+    return Windows(
+        program_start, as_of, add_years_py(program_start, -years), add_years_py(as_of, -years),
+        years,
+    )  # fmt: skip
+
+
+def _context(engine: Engine, program_start: dt.date, as_of: dt.date) -> Context:
+    period = Period(start=program_start, end=as_of, as_of=as_of, program_start=program_start)
+    return Context(engine.inputs(), period, Settings.from_config(), cache=engine.cache)
+
+
+def outcome(engine: Engine, program_start: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """``dental_after_pcp`` rows in the denominator and not excluded, with the child's
+    language and race/ethnicity."""
+    ctx = _context(engine, program_start, as_of)
+    rows = measure_rows(ctx, get("dental_after_pcp"))
+    rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
+    m = ctx.inputs.member
+    rows = rows.join(m, rows.member_id == m.member_id).select(
+        rows.member_id, rows.practice_id, rows.met, m.language, m.race_ethnicity
+    )
+    frame: pd.DataFrame = engine.to_arrow(rows).to_pandas()
+    return frame
+
+
+def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
+    """Per practice on a day: children 1–5 assigned (panel) and non-utilizers among them,
+    with the practice's name and county."""
+    ctx = _context(engine, on, on)
+    rows = measure_rows(ctx, get("dental_12m"))
+    rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
+    counts = rows.group_by("practice_id").aggregate(
+        panel=rows.count(), non_utilizers=(~rows.met).sum()
+    )
+    sites = practices(ctx.inputs.provider)
+    joined = sites.join(counts, "practice_id").select(sites, counts.panel, counts.non_utilizers)
+    frame: pd.DataFrame = engine.to_arrow(joined).to_pandas()
+    return frame
+
+
+def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> set[str]:
+    """The children on the chosen practices' gap lists on a day."""
+    ctx = _context(engine, on, on)
+    rows = measure_rows(ctx, get("dental_12m"))
+    rows = rows.filter(
+        rows.in_denominator & ~rows.excluded & ~rows.met & rows.practice_id.isin(list(chosen))
+    )
+    ids = engine.to_arrow(rows.select("member_id")).column("member_id").to_pylist()
+    return {str(i) for i in ids}
+
+
+def comparison_group(sizes: pd.DataFrame, participating: Sequence[str]) -> pd.DataFrame:
+    """``sizes`` with a ``group`` column: participating, comparison (matched on county
+    and panel size, each comparison practice used once) or none."""
+    t = sizes.assign(group="none")
+    t.loc[t["practice_id"].isin(participating), "group"] = "participating"
+    taken: set[str] = set()
+    for _, p in t[t["group"] == "participating"].sort_values("panel", ascending=False).iterrows():
+        pool = t[(t["group"] == "none") & (t["county_fips"] == p["county_fips"])]
+        pool = pool[~pool["practice_id"].isin(taken)]
+        gap = (np.log(pool["panel"]) - math.log(p["panel"])).abs()
+        best = (
+            pool.assign(_gap=gap).sort_values(["_gap", "practice_id"]).head(COMPARISON_PER_PRACTICE)
+        )
+        taken.update(best["practice_id"])
+    t.loc[t["practice_id"].isin(taken), "group"] = "comparison"
+    return t
+
+
+def _rate_row(met: pd.Series) -> dict[str, float]:
+    n, k = len(met), int(met.sum())
+    low, high = wilson(np.array([k]), np.array([n]))
+    return {"denominator": n, "numerator": k, "rate": k / n if n else np.nan,
+            "ci_low": float(low[0]), "ci_high": float(high[0])}  # fmt: skip
+
+
+def rates(rows: pd.DataFrame) -> pd.DataFrame:
+    """The outcome per group and period, with Wilson 95% intervals."""
+    out = []
+    for group in GROUPS:
+        for period in PERIODS:
+            part = rows[(rows["group"] == group) & (rows["period"] == period)]
+            out.append({"group": group, "period": period, **_rate_row(part["met"])})
+    return pd.DataFrame(out)
+
+
+def difference_in_differences(rows: pd.DataFrame) -> dict[str, float]:
+    """DiD in proportion points with a cluster-robust 95% interval; NaN when the data
+    cannot identify it (fewer than two practices, or an empty cell)."""
+    import statsmodels.formula.api as smf
+
+    data = rows.assign(
+        y=rows["met"].astype(float),
+        treated=(rows["group"] == "participating").astype(float),
+        after=(rows["period"] == "after").astype(float),
+    )
+    empty = {
+        "estimate": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+        "p_value": np.nan,
+        "practices": float(data["practice_id"].nunique()),
+        "children": float(len(data)),
+    }
+    cells = data.groupby(["treated", "after"]).size()
+    if len(cells) < 4 or data["practice_id"].nunique() < 2:
+        return empty
+    groups = pd.factorize(data["practice_id"])[0]
+    fit = smf.ols("y ~ treated * after", data=data).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    low, high = fit.conf_int().loc["treated:after"]
+    return {**empty, "estimate": float(fit.params["treated:after"]), "ci_low": float(low),
+            "ci_high": float(high), "p_value": float(fit.pvalues["treated:after"])}  # fmt: skip
+
+
+def funnel(
+    gap_children: set[str],
+    register: pd.DataFrame,
+    participating: Sequence[str],
+    after: pd.DataFrame,
+) -> pd.DataFrame:
+    """From the gap lists to a dental visit: register statuses (ever reached) and the
+    claims-based outcome, for the children on the participating practices' lists."""
+    reg = register[
+        register["practice_id"].isin(participating) & register["member_id"].isin(gap_children)
+    ]
+    ever = {s: set(reg.loc[reg["status"] == s, "member_id"]) for s in STATUSES}
+    reached = set(reg["member_id"])
+    mine = after[after["member_id"].isin(gap_children) & (after["group"] == "participating")]
+    steps = [
+        ("on a gap list at the programme start", len(gap_children)),
+        ("referral recorded (any status)", len(reached)),
+        ("referral given", len(ever["given"])),
+        ("appointment made", len(ever["appointment made"])),
+        ("seen, as recorded by the practice", len(ever["seen"])),
+        ("declined", len(ever["declined"])),
+        ("unreachable", len(ever["unreachable"])),
+        ("visit with the practice, 6-month follow-up complete", len(mine)),
+        ("dental visit within 6 months of it (claims)", int(mine["met"].sum())),
+    ]
+    return pd.DataFrame(steps, columns=["step", "children"])
+
+
+def strata(after: pd.DataFrame) -> pd.DataFrame:
+    """The outcome after the start by language and race/ethnicity, per group, as counts
+    in the summary's shape (``measure_id`` = group) so the suppression policy applies."""
+    parts = []
+    for group in GROUPS:
+        rows = after[after["group"] == group]
+        parts.append(pd.DataFrame([{"measure_id": group, "dimension": "total", "group": "all",
+                                    "eligible": len(rows), "excluded": 0,
+                                    "numerator": int(rows["met"].sum())}]))  # fmt: skip
+        for dimension in STRATA:
+            counts = rows.groupby(dimension)["met"].agg(["size", "sum"]).reset_index()
+            parts.append(pd.DataFrame({
+                "measure_id": group, "dimension": dimension, "group": counts[dimension],
+                "eligible": counts["size"], "excluded": 0, "numerator": counts["sum"].astype(int),
+            }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate(
+    engine: Engine,
+    program_start: dt.date,
+    as_of: dt.date,
+    participating: Sequence[str],
+    register: pd.DataFrame,
+) -> Evaluation:
+    """Everything the report shows."""
+    from wellchild.measures.summary import statistics
+
+    w = windows(program_start, as_of)
+    sizes = panels(engine, program_start)
+    unknown = sorted(set(participating) - set(sizes["practice_id"]))
+    if unknown:
+        raise WellchildError(
+            f"{len(unknown)} participating practice(s) have no assigned child aged 1–5 on "
+            f"{program_start}: {', '.join(unknown[:10])}.",
+            hint="Check the practice ids in --practices against rank.csv.",
+        )
+    groups = comparison_group(sizes, participating)
+    which = groups.set_index("practice_id")["group"]
+    after = outcome(engine, w.program_start, w.as_of).assign(period="after")
+    before = outcome(engine, w.before_start, w.before_as_of).assign(period="before")
+    rows = pd.concat([before, after], ignore_index=True)
+    rows["group"] = rows["practice_id"].map(which).fillna("none")
+    rows = rows[rows["group"].isin(GROUPS)]
+    gap_children = non_utilizers(engine, program_start, participating)
+    return Evaluation(
+        windows=w,
+        practices=groups[groups["group"].isin(GROUPS)].reset_index(drop=True),
+        rates=rates(rows),
+        did=difference_in_differences(rows),
+        funnel=funnel(gap_children, register, participating, rows[rows["period"] == "after"]),
+        strata=statistics(strata(rows[rows["period"] == "after"])),
+    )

@@ -1,0 +1,232 @@
+"""The named gap list of one practice: its children 1–5 with no dental visit in 12 months.
+
+Member-level data: a list is built for one practice at a time, from the children the
+long table attributes to that practice, and nothing of another practice enters it. For
+each child it adds the well-child gaps (W30, WCV), who to call, the last dental and
+well-child visits, when the next well-child visit is due (Bright Futures schedule), and
+the nearest dental offices that see children of that age.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from wellchild.core.dates import add_years_py
+from wellchild.engines.base import Engine
+from wellchild.geography.places import distance_km, zip_place
+from wellchild.measures.context import Context, Period, Settings
+from wellchild.measures.evaluate import measure_rows
+from wellchild.measures.registry import get
+
+WELL_CHILD_GAPS = ("w30_1", "w30_2", "wcv")
+# Bright Futures well-child visits from age 1 (months): 12, 15, 18, 24, 30, then yearly.
+SCHEDULE_MONTHS = (12, 15, 18, 24, 30, *range(36, 12 * 21 + 1, 12))
+DENTISTS_PER_CHILD = 3
+
+GAP_COLUMNS = (
+    "member_id",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "age_years",
+    "language",
+    "guardian_name",
+    "phone",
+    "address",
+    "city",
+    "zip",
+    "county_fips",
+    "plan_id",
+    "pcp_npi",
+    "pcp_name",
+    "last_dental_visit",
+    "last_well_child_visit",
+    "well_child_due",
+    "well_child_overdue",
+    "gap_w30_1",
+    "gap_w30_2",
+    "gap_wcv",
+    "dentists",
+)
+
+
+def _context(engine: Engine, as_of: dt.date) -> Context:
+    period = Period.for_year(as_of.year, as_of=as_of)
+    return Context(engine.inputs(), period, Settings.from_config(), cache=engine.cache)
+
+
+def _gap_flags(ctx: Context, practice_id: str) -> ir.Table:
+    """One row per child of the practice's non-utilizers with a boolean per
+    well-child measure: in its denominator, not excluded, not met."""
+    dental = measure_rows(ctx, get("dental_12m"))
+    who = dental.filter(
+        dental.in_denominator & ~dental.excluded & ~dental.met & (dental.practice_id == practice_id)
+    ).select("member_id")
+    for measure_id in WELL_CHILD_GAPS:
+        rows = measure_rows(ctx, get(measure_id))
+        gap = rows.filter(rows.in_denominator & ~rows.excluded & ~rows.met).select(
+            "member_id", _gap=ibis.literal(True)
+        )
+        who = who.left_join(gap, "member_id").select(
+            who, **{f"gap_{measure_id}": gap._gap.fill_null(False)}
+        )
+    return who
+
+
+def _last(table: ir.Table, as_of: dt.date, name: str) -> ir.Table:
+    t = table.filter(table.service_date <= as_of)
+    return t.group_by("member_id").aggregate(**{name: t.service_date.max()})
+
+
+def _covering(table: ir.Table, as_of: dt.date) -> ir.Table:
+    return table.filter(
+        (table.start_date <= as_of) & (table.end_date.isnull() | (table.end_date >= as_of))
+    )
+
+
+def children(engine: Engine, practice_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The practice's non-utilizers with contact details, visits and gaps (no dentists yet)."""
+    ctx = _context(engine, as_of)
+    inputs = ctx.inputs
+    t = _gap_flags(ctx, practice_id)
+    m = inputs.member
+    t = t.join(m, "member_id")
+    for extra in (
+        _last(inputs.dental_services, as_of, "last_dental_visit"),
+        _last(inputs.well_care_visits, as_of, "last_well_child_visit"),
+    ):
+        t = t.left_join(extra, "member_id").drop("member_id_right")
+    e = _covering(inputs.enrollment, as_of)
+    plan = e.group_by("member_id").aggregate(plan_id=e.plan_id.max())
+    t = t.left_join(plan, "member_id").drop("member_id_right")
+    a = _covering(inputs.pcp_assignment, as_of)
+    a = a.filter(a.practice_id == practice_id)
+    pcp = a.group_by("member_id").aggregate(pcp_npi=a.npi.max())
+    t = t.left_join(pcp, "member_id").drop("member_id_right")
+    names = inputs.provider.group_by("npi").aggregate(pcp_name=inputs.provider.name.min())
+    t = t.left_join(names, t.pcp_npi == names.npi).drop("npi")
+    frame = engine.to_arrow(t).to_pandas()
+    frame["age_years"] = [_age(b, as_of) for b in frame["birth_date"]]
+    due = [_next_due(b, last, as_of) for b, last in zip(frame["birth_date"],
+                                                        frame["last_well_child_visit"],
+                                                        strict=True)]  # fmt: skip
+    frame["well_child_due"] = due
+    frame["well_child_overdue"] = [d is not None and d <= as_of for d in due]
+    ordered: pd.DataFrame = frame.sort_values(["last_name", "first_name", "member_id"])
+    return ordered.reset_index(drop=True)
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    years = on.year - birth.year
+    return years - 1 if add_years_py(birth, years) > on else years
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _next_due(birth: dt.date, last_visit: object, as_of: dt.date) -> dt.date | None:
+    """The first scheduled visit age after the last well-child visit (or after the
+    first birthday's visit is due, if there was none); on or before ``as_of`` means
+    overdue."""
+    after = last_visit if isinstance(last_visit, dt.date) else None
+    for months in SCHEDULE_MONTHS:
+        due = _add_months(birth, months)
+        if after is None or due > after:
+            # A visit kept early (within two months) stands for its scheduled age.
+            if after is not None and (due - after).days < 60:
+                continue
+            return due
+    return None
+
+
+def dental_offices(provider: pd.DataFrame) -> pd.DataFrame:
+    """One row per dental practice: name, address, phone, languages, the youngest age
+    any of its dentists sees, and whether it takes new patients."""
+    d = provider[provider["kind"] == "dentist"]
+    grouped = d.groupby("practice_id").agg(
+        name=("practice_name", "first"),
+        address=("address", "first"),
+        city=("city", "first"),
+        zip=("zip", "first"),
+        county_fips=("county_fips", "first"),
+        phone=("phone", "first"),
+        languages=("languages", "first"),
+        min_age=("min_age_years", "min"),
+        accepting=("accepts_new_patients", lambda s: bool(s.fillna(True).any())),
+    )
+    return grouped.reset_index()
+
+
+def nearest(
+    offices: pd.DataFrame,
+    home_zip: str,
+    county_fips: str,
+    age: int,
+    *,
+    count: int = DENTISTS_PER_CHILD,
+) -> list[dict[str, str]]:
+    """The ``count`` nearest offices (by ZIP centroid) in the child's county that take
+    new patients and see a child of ``age``; a home ZIP with no location gives the
+    offices in that ZIP. Medi-Cal Dental's line, on every form, covers the rest."""
+    fit = offices[
+        offices["accepting"]
+        & (offices["min_age"].fillna(0) <= age)
+        & (offices["county_fips"] == county_fips)
+    ]
+    home = zip_place(home_zip)
+    if home is None:
+        fit = fit[fit["zip"] == home_zip].assign(km=float("nan"))
+    else:
+        km = [_km(home_zip, z) for z in fit["zip"]]
+        fit = fit.assign(km=km).dropna(subset=["km"]).sort_values(["km", "practice_id"])
+    return [_office(r) for r in fit.head(count).to_dict("records")]
+
+
+def _office(r: dict[Hashable, Any]) -> dict[str, str]:
+    km = float(r["km"])
+    return {
+        "name": str(r["name"]),
+        "address": f"{r['address']}, {r['city']} {r['zip']}",
+        "phone": str(r["phone"]),
+        "languages": str(r["languages"] or "en").replace(";", ", "),
+        "distance": "" if math.isnan(km) else f"{km:.1f} km",
+    }
+
+
+def _km(a: str, b: str) -> float:
+    pa, pb = zip_place(a), zip_place(b)
+    return float("nan") if pa is None or pb is None else distance_km(pa, pb)
+
+
+def gap_list(engine: Engine, practice_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The gap list of one practice with, per child, the nearest fitting dentists
+    (a list of dicts in ``dentists``)."""
+    frame = children(engine, practice_id, as_of)
+    offices = dental_offices(engine.to_arrow(engine.inputs().provider).to_pandas())
+    dentists: list[list[dict[str, str]]] = [
+        nearest(offices, str(z), str(c), int(a))
+        for z, c, a in zip(frame["zip"], frame["county_fips"], frame["age_years"], strict=True)
+    ]
+    frame["dentists"] = pd.Series(dentists, index=frame.index, dtype=object)
+    return frame[list(GAP_COLUMNS)]
+
+
+def flat(frame: pd.DataFrame, columns: Sequence[str] = GAP_COLUMNS) -> pd.DataFrame:
+    """The gap list for a spreadsheet: dentists as one text cell."""
+    out = frame[list(columns)].copy()
+    out["dentists"] = [
+        "; ".join(f"{d['name']} {d['phone']} ({d['distance']})" for d in ds)
+        for ds in frame["dentists"]
+    ]
+    return out
