@@ -26,6 +26,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     """Generate, load and summarise a synthetic population under ``out``."""
     from wellchild.engines.duckdb_load import load_folder
     from wellchild.engines.duckdb_store import open_store
+    from wellchild.fhir import demo as interop_demo
     from wellchild.outreach import demo as outreach_demo
     from wellchild.synth import generate
 
@@ -66,6 +67,9 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
+
+    console.rule("7. FHIR in and out, and linkage without a shared id")
+    charts.update(interop_demo.run(out / "interop", year, console))
 
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
