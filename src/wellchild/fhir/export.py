@@ -11,6 +11,7 @@ evidence MeasureReport. Every resource is validated with ``fhir.resources`` befo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,16 @@ DEQM = "http://hl7.org/fhir/us/davinci-deqm"
 POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
 UNATTRIBUTED = "unattributed"
 Resource = dict[str, Any]
+
+
+def fhir_id(*parts: str) -> str:
+    """A FHIR id (letters, digits, ``-`` and ``.``, at most 64 characters) from parts that
+    may hold others, such as the underscore of ``dental_12m``.
+
+    >>> fhir_id("dental_12m", "Organization/1", "summary")
+    'dental-12m-Organization-1-summary'
+    """
+    return re.sub(r"[^A-Za-z0-9.\-]", "-", "-".join(parts))[:64]
 
 
 def measure_url(measure_id: str, version: str) -> str:
@@ -63,7 +74,7 @@ def aggregate_report(rows: pd.DataFrame, practice: str, *, subject_list: bool) -
     kind = "subject-list" if subject_list else "summary"
     report: Resource = {
         "resourceType": "MeasureReport",
-        "id": f"{first['measure_id']}-{practice}-{kind}".replace("/", "-"),
+        "id": fhir_id(str(first["measure_id"]), practice, kind),
         "meta": {
             "profile": [f"{DEQM}/StructureDefinition/{kind.replace('-', '')}-measurereport-deqm"]
         },
@@ -85,7 +96,8 @@ def aggregate_report(rows: pd.DataFrame, practice: str, *, subject_list: bool) -
                 "status": "current",
                 "mode": "snapshot",
                 "entry": [
-                    {"item": {"reference": f"Patient/{m}"}} for m in rows.loc[mask, "member_id"]
+                    {"item": {"reference": f"Patient/{fhir_id(m)}"}}
+                    for m in rows.loc[mask, "member_id"]
                 ],
             }
             for code, mask in populations
@@ -101,7 +113,7 @@ def gaps_bundle(member_id: str, rows: pd.DataFrame, generated: str) -> Resource:
     """The DEQM gaps-in-care document of one child: a gap per measure in its denominator."""
     sections, entries = [], []
     for row in rows.itertuples(index=False):
-        report_id = f"{member_id}-{row.measure_id}"
+        report_id = fhir_id(member_id, str(row.measure_id))
         report = _individual(member_id, row, report_id, generated)
         issue = _issue(member_id, row, report_id, generated)
         sections.append(
@@ -114,21 +126,21 @@ def gaps_bundle(member_id: str, rows: pd.DataFrame, generated: str) -> Resource:
         entries += [report, issue]
     composition = {
         "resourceType": "Composition",
-        "id": f"gaps-{member_id}",
+        "id": fhir_id("gaps", member_id),
         "meta": {"profile": [f"{DEQM}/StructureDefinition/gaps-composition-deqm"]},
         "status": "final",
         "type": {"coding": [{"system": "http://loinc.org", "code": "96315-7"}]},
-        "subject": {"reference": f"Patient/{member_id}"},
+        "subject": {"reference": f"Patient/{fhir_id(member_id)}"},
         "date": generated,
         "author": [{"display": "wellchild"}],
         "title": f"Care gap report for patient {member_id}",
         "section": sections,
     }
-    patient = {"resourceType": "Patient", "id": member_id}
+    patient = {"resourceType": "Patient", "id": fhir_id(member_id)}
     resources = [composition, *entries, patient]
     return {
         "resourceType": "Bundle",
-        "id": f"gaps-{member_id}",
+        "id": fhir_id("gaps", member_id),
         "meta": {"profile": [f"{DEQM}/StructureDefinition/gaps-bundle-deqm"]},
         "identifier": {"system": "urn:wellchild:gaps", "value": member_id},
         "type": "document",
@@ -149,7 +161,7 @@ def _individual(member_id: str, row: Any, report_id: str, generated: str) -> Res
         "status": "complete",
         "type": "individual",
         "measure": measure_url(str(row.measure_id), str(row.measure_version)),
-        "subject": {"reference": f"Patient/{member_id}"},
+        "subject": {"reference": f"Patient/{fhir_id(member_id)}"},
         "date": generated,
         "period": {"start": _day(row.period_start), "end": _day(row.period_end)},
         "group": [
@@ -198,7 +210,7 @@ def _issue(member_id: str, row: Any, report_id: str, generated: str) -> Resource
                 }
             ]
         },
-        "patient": {"reference": f"Patient/{member_id}"},
+        "patient": {"reference": f"Patient/{fhir_id(member_id)}"},
         "identifiedDateTime": generated,
         "evidence": [{"detail": [{"reference": f"MeasureReport/{report_id}"}]}],
     }
