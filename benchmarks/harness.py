@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +37,15 @@ class Measurement:
 
 
 def measure(
-    args: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    args: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
 ) -> Measurement:
-    """Run ``args`` to completion; raise if it fails."""
+    """Run ``args`` to completion; raise if it fails. With ``timeout`` the process (and
+    everything it started) is stopped after that many seconds and :class:`TimedOut` is
+    raised."""
     started = time.perf_counter()
     process = subprocess.Popen(
         args,
@@ -46,15 +54,32 @@ def measure(
         env={**os.environ, **(env or {})},
         cwd=cwd,
         text=True,
+        start_new_session=True,
     )
+    timer = None
+    if timeout is not None:
+        timer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
+        timer.start()
     assert process.stdout is not None
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
+    if timer is not None:
+        timer.cancel()
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    if timeout is not None and seconds >= timeout:
+        raise TimedOut(seconds)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
     return Measurement(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, output=output)
+
+
+class TimedOut(Exception):
+    """A measured command was stopped at its time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"stopped after {seconds:.0f} s")
+        self.seconds = seconds
 
 
 def python(code: str, **kwargs: object) -> Measurement:
