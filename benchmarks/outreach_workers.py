@@ -1,6 +1,6 @@
 """The processes ``bench_outreach.py`` measures, one per step:
 
-python outreach_workers.py setup WORK TOTAL     packets.json from a synthetic population
+python outreach_workers.py setup WORK TOTAL     forms.json from a synthetic population
 python outreach_workers.py typst WORK BATCH     every packet through Typst, 2 workers
 python outreach_workers.py weasy WORK COUNT BATCH  the first COUNT through WeasyPrint
 """
@@ -45,8 +45,8 @@ section { page-break-after: always }
 
 
 def setup(work: Path, total: int) -> None:
-    """Packets for the gap lists of the largest Los Angeles practices, repeated with new
-    ids and names up to ``total``."""
+    """Referral forms for the gap lists of the largest Los Angeles practices, repeated
+    with new ids and names up to ``total``."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_load import load_folder
     from wellchild.outreach import packets as pk
@@ -65,15 +65,14 @@ def setup(work: Path, total: int) -> None:
     for practice_id in ranking.table["practice_id"].head(8):
         practice = pk.practice_info(engine, practice_id)
         for row in gap_list(engine, practice_id, as_of).itertuples():
-            data = pk.referral_data(row, practice, as_of, places)
-            base.append({**data, "language": row.language})
+            base.append(pk.referral_form(row, practice, places))
     out = []
     for i in range(total):
-        packet = copy.deepcopy(base[i % len(base)])
-        packet["child"]["member_id"] = f"9{i:07d}B"
-        packet["child"]["name"] += f" {i}"
-        out.append(packet)
-    (work / "packets.json").write_text(json.dumps(out, default=str, ensure_ascii=False))
+        form = copy.deepcopy(base[i % len(base)])
+        form["child"]["member_id"] = f"9{i:07d}B"
+        form["child"]["name"] += f" {i}"
+        out.append(form)
+    (work / "forms.json").write_text(json.dumps(out, default=str, ensure_ascii=False))
 
 
 def _chunks(packets: list[Any], size: int) -> list[tuple[int, list[Any]]]:
@@ -83,7 +82,7 @@ def _chunks(packets: list[Any], size: int) -> list[tuple[int, list[Any]]]:
 _printer: Any = None
 
 
-def _typst_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> int:
+def _typst_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> tuple[int, int]:
     from wellchild.documents.brochure import brochure_data
     from wellchild.documents.packets import PacketPrinter
     from wellchild.outreach.regions import region
@@ -91,18 +90,20 @@ def _typst_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> int:
     global _printer
     if _printer is None:
         places = region()
-        brochures = {t: brochure_data(t, places, places.county(LA)) for t in TAGS}
+        phones = places.phone_lines(places.county(LA))
+        brochures = {t: brochure_data(t, phones) for t in TAGS}
         _printer = PacketPrinter(work / f"typst-worker-{os.getpid()}", brochures)
     (work / "typst" / f"batch-{index:04d}.pdf").write_bytes(_printer.render(chunk))
-    return len(chunk)
+    return len(chunk), sum(_printer.on_blank)
 
 
 def typst(work: Path, batch: int) -> None:
-    packets = json.loads((work / "packets.json").read_text())
+    forms = json.loads((work / "forms.json").read_text())
     (work / "typst").mkdir(exist_ok=True)
-    jobs = [(work, i, chunk) for i, chunk in _chunks(packets, batch)]
+    jobs = [(work, i, chunk) for i, chunk in _chunks(forms, batch)]
     with Pool(2) as pool:
-        print(sum(pool.starmap(_typst_batch, jobs, chunksize=1)))
+        done = pool.starmap(_typst_batch, jobs, chunksize=1)
+    print(sum(n for n, _ in done), sum(b for _, b in done))
 
 
 def _lang(copy: dict[str, Any]) -> str:
@@ -171,16 +172,21 @@ def _brochure(p: dict[str, Any]) -> str:
 def _weasy_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> int:
     from weasyprint import HTML
 
-    doc = "".join(f"<section>{_form(p)}{_brochure(p)}</section>" for p in chunk)
+    from wellchild.documents.referral import referral_data
+    from wellchild.outreach.regions import region
+
+    phones = region().phone_lines(region().county(LA))
+    packets = [referral_data(form, note="") | {"phones": phones} for form in chunk]
+    doc = "".join(f"<section>{_form(p)}{_brochure(p)}</section>" for p in packets)
     page = f"<html><head><meta charset=utf-8><style>{CSS}</style></head><body>{doc}</body></html>"
     HTML(string=page).write_pdf(work / "weasy" / f"batch-{index:04d}.pdf")
     return len(chunk)
 
 
 def weasy(work: Path, count: int, batch: int) -> None:
-    packets = json.loads((work / "packets.json").read_text())[:count]
+    forms = json.loads((work / "forms.json").read_text())[:count]
     (work / "weasy").mkdir(exist_ok=True)
-    jobs = [(work, i, chunk) for i, chunk in _chunks(packets, batch)]
+    jobs = [(work, i, chunk) for i, chunk in _chunks(forms, batch)]
     with Pool(2) as pool:
         print(sum(pool.starmap(_weasy_batch, jobs, chunksize=1)))
 

@@ -56,7 +56,7 @@ def test_every_la_threshold_language_has_a_check() -> None:
 @pytest.mark.parametrize("tag", sorted(SCRIPTS))
 def test_brochure_shows_its_script_with_its_font(tag: str, tmp_path: Path) -> None:
     pattern, family = SCRIPTS[tag]
-    path = write_brochure(tag, region(), region().county(LA), tmp_path / f"{tag}.pdf")
+    path = write_brochure(tag, region().phone_lines(region().county(LA)), tmp_path / f"{tag}.pdf")
     reader = PdfReader(path)
     text = reader.pages[0].extract_text()
     assert re.search(pattern, text), f"{tag}: no character of its script in the PDF text"
@@ -68,7 +68,8 @@ def test_brochure_shows_its_script_with_its_font(tag: str, tmp_path: Path) -> No
 
 
 def test_a_language_without_catalogue_falls_back_to_marked_english(tmp_path: Path) -> None:
-    path = write_brochure("hmn", region(), region().county("06067"), tmp_path / "hmn.pdf")
+    phones = region().phone_lines(region().county("06067"))
+    path = write_brochure("hmn", phones, tmp_path / "hmn.pdf")
     text = PdfReader(path).pages[0].extract_text()
     assert f"{FALLBACK_MARK.strip()} Healthy teeth start early" in text
     assert "missing, shown in English" in text
@@ -105,9 +106,56 @@ def test_farsi_brochure_matches_the_reviewed_page() -> None:
     from wellchild.documents.brochure import brochure_data
     from wellchild.documents.typeset import render
 
-    data = brochure_data("fa", region(), region().county(LA))
+    data = brochure_data("fa", region().phone_lines(region().county(LA)))
     now = Image.open(io.BytesIO(render("brochure", data, fmt="png", ppi=60))).convert("L")
     reviewed = Image.open(Path(__file__).parent / "data" / "brochure-fa-reviewed.png").convert("L")
     assert now.size == reviewed.size
     difference = ImageStat.Stat(ImageChops.difference(now, reviewed)).mean[0]
     assert difference < 2.0, f"the page differs from the reviewed image ({difference:.2f}/255)"
+
+
+def test_documents_import_nothing_from_outreach() -> None:
+    """Outreach feeds the documents, never the other way round: a document takes its
+    data (phone lines, forms) as plain values."""
+    import ast
+
+    import wellchild.documents
+
+    folder = Path(wellchild.documents.__file__).parent
+    imported = {
+        f"{path.name}: {node.module}"
+        for path in sorted(folder.glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wellchild.")
+    }
+    assert [i for i in sorted(imported) if "wellchild.outreach" in i] == []
+
+
+@pytest.mark.parametrize("tag", ["ar", "fa"])
+def test_a_right_to_left_form_keeps_latin_values_in_their_order(tag: str) -> None:
+    """Phones, addresses and distances on an Arabic or Farsi copy read as written, not
+    reordered by the paragraph's direction ("555-0199 (310)", "mi 1.2")."""
+    from io import BytesIO
+
+    from wellchild.documents.referral import referral_data
+    from wellchild.documents.typeset import render
+
+    dentist = {
+        "name": "Smile Dental Group",
+        "address": "4521 W. Century Blvd, Inglewood, CA 90304",
+        "phone": "(310) 555-0199",
+        "languages": "English, Arabic",
+        "distance": "1.2 mi",
+    }
+    form = {
+        "language": tag,
+        "child": {"name": "Maria Lopez", "birth_date": "2022-03-14", "member_id": "91234567A"},
+        "practice": {"name": "Lennox Clinic", "phone": "(310) 555-0101", "clinician": "Dr. Park"},
+        "dentists": [dentist],
+    }
+    pdf = render("referral", referral_data(form, note="test"))
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    family_copy = text.split("Office copy")[0]
+    for value in ("(310) 555-0199", "1.2 mi", "4521 W. Century Blvd", "(310) 555-0101"):
+        assert value in family_copy, value
+    assert "555-0199 (310)" not in text

@@ -107,3 +107,21 @@ def test_unknown_county_is_a_user_error(outreach_db: Path) -> None:
 def test_a_bad_date_is_a_user_error(outreach_db: Path) -> None:
     result = CliRunner().invoke(app, ["rank", "--as-of", "31/12/2024", "--db", str(outreach_db)])
     assert "YYYY-MM-DD" in str(result.exception)
+
+
+def test_a_missing_chart_library_names_the_extra(
+    ranking: Ranking, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from wellchild.errors import WellchildError
+    from wellchild.outreach.rank_chart import save_chart
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "altair" else find_spec(name)
+    )
+    with pytest.raises(WellchildError) as caught:
+        save_chart(ranking, tmp_path / "chart")
+    assert caught.value.hint == "pip install 'wellchild[docs]'"
+    assert list(tmp_path.iterdir()) == []

@@ -1,35 +1,27 @@
-"""The brochure on early dental care, in one language, with the county's phone lines."""
+"""The brochure on early dental care, in one language, with the phone lines it is given."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from wellchild.documents.catalogue import catalogue
 from wellchild.documents.typeset import language_data, write
-from wellchild.outreach.regions import County, Region
 
 
-def phones(region: Region, county: County | None) -> list[dict[str, str]]:
-    """The phone lines a family document prints: the state dental programme, the
-    county's plans and contacts."""
-    lines = [{"label": region.dental.label, "phone": region.dental.phone}]
-    if county is not None:
-        lines += [{"label": p.label, "phone": p.phone} for p in county.plans.values()]
-        lines += [{"label": c.label, "phone": c.phone} for c in county.contacts]
-    return lines
-
-
-def brochure_data(tag: str, region: Region, county: County | None) -> dict[str, Any]:
+def brochure_data(tag: str, phones: Sequence[Mapping[str, str]]) -> dict[str, Any]:
+    """What brochure.typ prints: the language's strings and the phone lines (each a
+    ``label`` and a ``phone``)."""
     cat = catalogue(tag)
     return {
         **language_data(cat),
         "title": cat.text("brochure.title"),
         "footer": cat.status_line(),
-        "phones": phones(region, county),
+        "phones": [{"label": p["label"], "phone": p["phone"]} for p in phones],
     }
 
 
-def write_brochure(tag: str, region: Region, county: County | None, path: Path) -> Path:
+def write_brochure(tag: str, phones: Sequence[Mapping[str, str]], path: Path) -> Path:
     """Typeset the brochure in language ``tag`` to ``path`` (.pdf or .png)."""
-    return write("brochure", brochure_data(tag, region, county), path)
+    return write("brochure", brochure_data(tag, phones), path)

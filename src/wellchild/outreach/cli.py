@@ -161,7 +161,7 @@ def brochure(
         raise WellchildError(f"--out must end in .pdf or .png, found {str(out_file)!r}.")
     region = _regions.region()
     place = region.county(county) if county else None
-    path = write_brochure(language, region, place, out_file)
+    path = write_brochure(language, region.phone_lines(place), out_file)
     if language not in available():
         out.print(
             f"No catalogue for {language!r}: the brochure is in English, marked [EN]. "

@@ -23,16 +23,17 @@ from typing import Any
 
 import pandas as pd
 
-from wellchild.documents.brochure import brochure_data, phones, write_brochure
+from wellchild.documents.brochure import brochure_data, write_brochure
 from wellchild.documents.catalogue import catalogue
 from wellchild.documents.packets import PacketPrinter
+from wellchild.documents.referral import referral_data
 from wellchild.documents.typeset import language_data, write
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
 from wellchild.outreach import audit
 from wellchild.outreach.gaps import flat, gap_list
 from wellchild.outreach.rank import practices
-from wellchild.outreach.regions import County, Region
+from wellchild.outreach.regions import Region
 
 GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("Child", lambda r: f"{r.last_name}, {r.first_name}\n{r.member_id}"),
@@ -125,21 +126,12 @@ def gap_pdf_data(frame: pd.DataFrame, practice: Practice, as_of: dt.date) -> dic
     }
 
 
-def referral_data(row: Any, practice: Practice, as_of: dt.date, region: Region) -> dict[str, Any]:
-    """The form of one child: the family's copy, then the office's copy in English."""
-    family = catalogue(str(row.language))
-    copies = [
-        {"tag": family.tag, "label": f"Family copy · {family.name} ({family.tag})"},
-        {"tag": "en", "label": "Office copy · English"},
-    ]
-    langs = {family.tag: language_data(family), "en": language_data(catalogue("en"))}
-    county = region.counties.get(practice.county_fips)
+def referral_form(row: Any, practice: Practice, region: Region) -> dict[str, Any]:
+    """The referral form of one gap-list child, as :mod:`wellchild.documents.referral`
+    takes it: the family's language, the child, the practice and the nearest dentists
+    (Medi-Cal Dental's line when none fits)."""
     return {
-        **language_data(family),
-        "title": f"Dental referral {row.member_id}",
-        "footer": f"{family.status_line()} · {practice.id} · {as_of}",
-        "copies": copies,
-        "langs": langs,
+        "language": str(row.language),
         "child": {
             "name": f"{row.first_name} {row.last_name}",
             "birth_date": row.birth_date.isoformat(),
@@ -153,7 +145,6 @@ def referral_data(row: Any, practice: Practice, as_of: dt.date, region: Region) 
         "dentists": row.dentists
         or [{"name": region.dental.label, "address": region.dental_web,
              "phone": region.dental.phone, "languages": "", "distance": ""}],
-        "phones": phones(region, county),
     }  # fmt: skip
 
 
@@ -174,18 +165,15 @@ def protocol_data(
 def _packets(
     forms: list[dict[str, Any]],
     languages: list[str],
-    region: Region,
-    county: County | None,
-    practice: Practice,
-    as_of: dt.date,
+    phones: list[dict[str, str]],
+    footer: str,
     folder: Path,
 ) -> Path:
     """Every child's form followed by the brochure in the family's language, in one PDF
     to print at once."""
     with tempfile.TemporaryDirectory(prefix="wellchild-packets-") as work:
-        brochures = {tag: brochure_data(tag, region, county) for tag in languages}
-        printer = PacketPrinter(Path(work), brochures)
-        pdf = printer.render(forms, footer=_footer(practice, as_of))
+        brochures = {tag: brochure_data(tag, phones) for tag in languages}
+        pdf = PacketPrinter(Path(work), brochures).render(forms, footer=footer)
     path = folder / "packets.pdf"
     path.write_bytes(pdf)
     return path
@@ -217,16 +205,17 @@ def build_folder(
     )
     county = region.counties.get(practice.county_fips)
     languages = sorted(set(frame["language"]) | {"en"})
+    phones = region.phone_lines(county)
     for tag in languages:
-        files.append(
-            write_brochure(tag, region, county, folder / "brochures" / f"brochure-{tag}.pdf")
-        )
+        files.append(write_brochure(tag, phones, folder / "brochures" / f"brochure-{tag}.pdf"))
     forms = []
     for row in frame.itertuples():
-        data = referral_data(row, practice, as_of, region)
+        form = referral_form(row, practice, region)
+        data = referral_data(form, note=f"{practice.id} · {as_of}")
         files.append(write("referral", data, folder / "referrals" / f"{row.member_id}.pdf"))
-        forms.append({**data, "language": str(row.language)})
+        forms.append(form)
     if forms:
-        files.append(_packets(forms, languages, region, county, practice, as_of, folder))
+        footer = _footer(practice, as_of)
+        files.append(_packets(forms, languages, phones, footer, folder))
     audit.record(db, action="outreach", practice_id=practice_id, children=len(frame), files=files)
     return Folder(practice, folder, len(frame), tuple(files))

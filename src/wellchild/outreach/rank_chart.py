@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wellchild.qi.render import FONT, _require_altair
+from wellchild.qi.render import FONT, require_altair
 
 if TYPE_CHECKING:
     import altair as alt
@@ -74,7 +74,7 @@ def chart_spec(ranking: Ranking) -> alt.HConcatChart:
 
 def save_chart(ranking: Ranking, stem: Path) -> dict[str, Path]:
     """Write ``stem.svg`` and ``stem.png``; return both paths."""
-    _require_altair()
+    require_altair()
     import vl_convert
 
     spec = chart_spec(ranking).to_dict()

@@ -76,6 +76,12 @@ class Region:
                 "(WELLCHILD_REGION_FILE) to use it.",
             ) from None
 
+    def phone_lines(self, county: County | None) -> list[dict[str, str]]:
+        """The phone lines a family document prints: the state dental programme's, then
+        the county's plans and contacts when a county is given."""
+        lines = [self.dental, *county.plans.values(), *county.contacts] if county else [self.dental]
+        return [{"label": c.label, "phone": c.phone} for c in lines]
+
     def languages(self, fips: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """The threshold languages of some counties (all counties when none is given),
         in the order the file lists them."""

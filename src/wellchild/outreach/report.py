@@ -21,7 +21,7 @@ from wellchild.documents.catalogue import catalogue
 from wellchild.documents.typeset import language_data, write
 from wellchild.measures.suppression import SMALL, publish
 from wellchild.outreach.evaluation import Evaluation
-from wellchild.qi.render import FONT, _require_altair
+from wellchild.qi.render import FONT, require_altair
 
 NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "
@@ -246,7 +246,7 @@ def write_pdf(ev: Evaluation, t: Tables, path: Path, charts: dict[str, str]) -> 
 
 def write_report(ev: Evaluation, out: Path, *, public: bool) -> dict[str, Path]:
     """Write the report (HTML, PDF), its charts (SVG) and tables (CSV) to ``out``."""
-    _require_altair()
+    require_altair()
     t = tables(ev, public=public)
     out.mkdir(parents=True, exist_ok=True)
     charts = {"rates": _svg(rate_chart(t)), "funnel": _svg(funnel_chart(t))}

@@ -5,6 +5,8 @@ embeds the same spec); :func:`save` writes the per-point table (.csv), everythin
 (.json) or the picture (.svg, .png, rendered by vl-convert with the Noto fonts). Points that
 break a rule are coloured and named in the legend; a centre line whose runs analysis
 signals is dashed and says why; the text summary travels inside the spec and the SVG.
+:func:`require_altair` and ``FONT`` serve every chart wellchild draws, the outreach
+ranking and evaluation charts too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from wellchild.errors import WellchildError
 from wellchild.qi.catalogue import RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
 from wellchild.qi.errors import QIChartError
@@ -83,7 +86,7 @@ def chart_spec(result: QIChart, *, width: int = 640, height: int = 280) -> alt.T
     One panel per facet, stacked; each panel shows the points (coloured by the rules they
     break), the centre line, the 3-sigma limits, the target and the notes.
     """
-    _require_altair()
+    require_altair()
     import altair as alt
 
     panels = []
@@ -275,10 +278,12 @@ def _x_encoding(result: QIChart) -> alt.X:
     return alt.X("x:O", title=result.x_name, sort=None)
 
 
-def _require_altair() -> None:
-    """Charts need the ``docs`` extra; say so instead of failing on an import."""
+def require_altair() -> None:
+    """Stop with a message naming the ``docs`` extra when Altair or vl-convert, which
+    every chart wellchild draws needs (QI charts, the practice ranking, the evaluation
+    report), is not installed, instead of failing on an import."""
     if importlib.util.find_spec("altair") is None or importlib.util.find_spec("vl_convert") is None:
-        raise QIChartError(
+        raise WellchildError(
             "drawing charts needs Altair and vl-convert, which are not installed.",
             hint="pip install 'wellchild[docs]'",
         )
@@ -286,7 +291,7 @@ def _require_altair() -> None:
 
 def to_svg(result: QIChart) -> str:
     """The chart as SVG, with its title and text summary as the SVG's accessible name."""
-    _require_altair()
+    require_altair()
     import vl_convert
 
     svg = vl_convert.vegalite_to_svg(chart_spec(result).to_dict())
@@ -300,7 +305,7 @@ def to_svg(result: QIChart) -> str:
 
 def to_png(result: QIChart, *, scale: float = 2) -> bytes:
     """The chart as PNG at ``scale`` times its size in pixels (2: sharp on most screens)."""
-    _require_altair()
+    require_altair()
     import vl_convert
 
     return bytes(vl_convert.vegalite_to_png(chart_spec(result).to_dict(), scale=scale))
