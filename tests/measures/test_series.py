@@ -21,8 +21,10 @@ from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import long_table
 from wellchild.measures.registry import get
 from wellchild.measures.series import (
+    SERIES_COLUMNS,
     Scope,
     add_months,
+    grouped_series,
     last_complete_month,
     monthly_series,
     rolling_period,
@@ -93,6 +95,32 @@ def test_a_practice_and_a_county_count_only_their_children(
     )
     got = (0, 0) if series.empty else tuple(series.iloc[0][["denominator", "numerator"]])
     assert got == (len(in_county), int(in_county["met"].sum()))
+
+
+@pytest.mark.parametrize("measure", ["wcv_6m", "dental_after_pcp"])
+@pytest.mark.parametrize("by", ["county", "practice"])
+def test_a_grouped_series_is_each_group_s_own_series(
+    engine: DuckDBEngine, calibrated: SynthResult, measure: str, by: str
+) -> None:
+    # an event month's children need their six months of follow-up inside the series
+    first = dt.date(YEAR, 10, 1) if measure == "wcv_6m" else dt.date(YEAR - 1, 1, 1)
+    last = dt.date(YEAR, 12, 1)
+    grouped = grouped_series(engine, get(measure), first, last, by=by, settings=SETTINGS)
+    assert set(grouped.columns) == {*SERIES_COLUMNS, "key"}
+    members = pd.read_csv(calibrated.out / "member.csv", dtype=str)
+    counts = grouped["key"].value_counts()
+    smallest, largest = counts.index[-1], counts.index[0]
+    for key in {smallest, largest}:
+        scope = Scope(county=key) if by == "county" else Scope(practice=key)
+        own = monthly_series(engine, get(measure), first, last, settings=SETTINGS, scope=scope)
+        mine = grouped[grouped["key"] == key].drop(columns="key").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, own, check_dtype=False)
+    if by == "county":
+        assert set(grouped["key"]) <= set(members["county_fips"])
+        total = monthly_series(engine, get(measure), first, last, settings=SETTINGS)
+        summed = grouped.groupby("month")[["numerator", "denominator"]].sum().reset_index()
+        assert summed["denominator"].tolist() == total["denominator"].tolist()
+        assert summed["numerator"].tolist() == total["numerator"].tolist()
 
 
 def test_event_months_add_up_to_the_whole_programme(engine: DuckDBEngine) -> None:

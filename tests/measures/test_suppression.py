@@ -33,23 +33,24 @@ def _random_table(rng: random.Random) -> pd.DataFrame:
     )
 
 
-def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
-    """Every way to write ``total`` as ``parts`` whole numbers of at least 1."""
+def _compositions(total: int, parts: int, least: int = 1) -> list[tuple[int, ...]]:
+    """Every way to write ``total`` as ``parts`` whole numbers of at least ``least``."""
     if parts == 0:
         return [()] if total == 0 else []
     if parts == 1:
-        return [(total,)] if total >= 1 else []
+        return [(total,)] if total >= least else []
     return [
         (first, *rest)
-        for first in range(1, total)
-        for rest in _compositions(total - first, parts - 1)
+        for first in range(least, total - least * (parts - 1) + 1)
+        for rest in _compositions(total - first, parts - 1, least)
     ]
 
 
 def _possible_values(table: pd.DataFrame, hidden: pd.DataFrame) -> dict[tuple[int, str], set[int]]:
     """Values each hidden cell takes over whole-number tables consistent with the shown
     cells, found by enumerating them: for each dimension the groups add up to the total,
-    0 ≤ N ≤ D in every row, and a hidden count is at least 1 (zeros are shown).
+    0 ≤ N ≤ D in every row, and a hidden denominator is at least 1 (zeros are shown); a
+    hidden numerator can be 0 (its rate is hidden when D − N is small).
 
     The search stops once every hidden cell has shown two values (all the test needs);
     totals are tried nearest the true ones first, so a protected table stops early and
@@ -79,7 +80,7 @@ def _possible_values(table: pd.DataFrame, hidden: pd.DataFrame) -> dict[tuple[in
             den = {r: int(table.at[r, "denominator"]) for r in rows} | dict(
                 zip(hd, ds, strict=True)
             )
-            for ns in _compositions(rest_n, len(hn)):
+            for ns in _compositions(rest_n, len(hn), least=0):
                 num = {r: int(table.at[r, "numerator"]) for r in rows} | dict(
                     zip(hn, ns, strict=True)
                 )
@@ -97,7 +98,7 @@ def _possible_values(table: pd.DataFrame, hidden: pd.DataFrame) -> dict[tuple[in
         true = int(table.at[total, kind])
         if not hidden.at[total, kind]:
             return [true]
-        return sorted(range(1, bound), key=lambda v: abs(v - true))
+        return sorted(range(kind == "denominator", bound), key=lambda v: abs(v - true))
 
     for total_d in options("denominator"):
         for total_n in options("numerator"):
@@ -210,3 +211,22 @@ def test_a_total_pinned_by_a_one_group_dimension_settles() -> None:
     assert (hidden | ~primary(table)).all().all()
     assert audit(table, hidden) == []
     assert not hidden.all().all()  # settled without falling back to hiding everything
+
+
+def test_a_hidden_zero_numerator_is_protected_too() -> None:
+    """A group with 5 children and none met: its numerator 0 is hidden (5 − 0 is small)
+    and, with the other group shown, would be total minus the other group. The audit
+    must allow a hidden numerator to be 0, or it sees no solution and lets it through."""
+    table = pd.DataFrame(
+        {
+            "dimension": ["total", "sex", "sex"],
+            "group": ["all", "F", "M"],
+            "denominator": [105, 5, 100],
+            "numerator": [50, 0, 50],
+        }
+    )
+    hidden = suppress(table)
+    assert hidden.loc[1].all()  # the small group's two counts
+    assert hidden.loc[2, "numerator"]  # and the other group's numerator with it
+    assert audit(table, hidden) == []
+    assert _possible_values(table, hidden)[(1, "numerator")] != {0}

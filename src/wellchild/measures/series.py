@@ -16,6 +16,7 @@ chart: ``wellchild qi-chart series.csv --x month --y numerator --n denominator -
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ibis
@@ -113,9 +114,27 @@ def _scoped(rows: ir.Table, ctx: Context, scope: Scope) -> ir.Table:
     return rows
 
 
-def _counts(rows: ir.Table, month: ir.Value) -> ir.Table:
+GROUPINGS = ("county", "practice")
+
+
+def _keyed(rows: ir.Table, ctx: Context, keys: tuple[str, ...]) -> ir.Table:
+    """The rows with a column per grouping in ``keys``: ``county``, the child's county
+    (null when none is on file), and ``practice``, its attributed practice (or null)."""
+    for key in keys:
+        if key not in GROUPINGS:
+            raise WellchildError(f"A series is grouped by county or practice, not {key!r}.")
+    if "county" in keys:
+        m = ctx.inputs.member
+        county = m.select("member_id", county=m.county_fips)
+        rows = rows.left_join(county, "member_id").select(*rows.columns, "county")
+    if "practice" in keys:
+        rows = rows.mutate(practice=rows.practice_id)
+    return rows
+
+
+def _counts(rows: ir.Table, month: ir.Value, keys: tuple[str, ...]) -> ir.Table:
     counted = rows.filter(rows.in_denominator & ~rows.excluded)
-    return counted.group_by(month=month).aggregate(
+    return counted.group_by(month=month, **{k: counted[k] for k in keys}).aggregate(
         numerator=counted.met.cast("int64").sum(), denominator=counted.count()
     )
 
@@ -132,27 +151,85 @@ def monthly_series(
     """Numerator and denominator of ``measure`` for each month from ``first`` to
     ``last`` (columns :data:`SERIES_COLUMNS`); months in which no child was counted are
     left out."""
+    counts = _raw(engine, measure, first, last, settings, scope or Scope(), ())
+    return _complete(counts.assign(key=""), measure, months(first, last)).drop(columns="key")
+
+
+def grouped_series(
+    engine: Engine,
+    measure: Measure,
+    first: dt.date,
+    last: dt.date,
+    *,
+    by: str,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """:func:`monthly_series` of every county (``by="county"``) or every practice
+    (``by="practice"``) at once, in one query per measure: the columns of
+    :data:`SERIES_COLUMNS` and ``key``, the county's FIPS code or the practice id; a
+    group's months in which no child was counted are left out."""
+    return series_by(engine, measure, first, last, by=(by,), settings=settings)[by]
+
+
+def series_by(
+    engine: Engine,
+    measure: Measure,
+    first: dt.date,
+    last: dt.date,
+    *,
+    by: Sequence[str] = GROUPINGS,
+    settings: Settings | None = None,
+) -> dict[str | None, pd.DataFrame]:
+    """The series of all children (under ``None``, as :func:`monthly_series`) and of
+    every group of each grouping in ``by`` (under its name, as :func:`grouped_series`),
+    all counted by one query that evaluates the measure once per month."""
+    keys = tuple(dict.fromkeys(by))
+    counts = _raw(engine, measure, first, last, settings, Scope(), keys)
+    wanted = months(first, last)
+    value = ["numerator", "denominator"]
+    total = counts.groupby("month", as_index=False)[value].sum()
+    out: dict[str | None, pd.DataFrame] = {
+        None: _complete(total.assign(key=""), measure, wanted).drop(columns="key")
+    }
+    for key in keys:
+        groups = counts[counts[key].notna()].groupby(["month", key], as_index=False)[value].sum()
+        out[key] = _complete(groups.rename(columns={key: "key"}), measure, wanted)
+    return out
+
+
+def _raw(
+    engine: Engine,
+    measure: Measure,
+    first: dt.date,
+    last: dt.date,
+    settings: Settings | None,
+    scope: Scope,
+    keys: tuple[str, ...],
+) -> pd.DataFrame:
+    """Counts by month and by the ``keys`` groupings, as the engine returns them."""
     if month_start(first) > month_start(last):
         raise WellchildError(f"The series starts ({first:%Y-%m}) after it ends ({last:%Y-%m}).")
     settings = settings or Settings()
-    scope = scope or Scope()
     wanted = months(first, last)
     if measure.id in EVENT_MONTH_MEASURES:
-        table = _event_months(engine, measure, wanted, settings, scope)
-    else:
-        table = _rolling(engine, measure, wanted, settings, scope)
-    return _complete(table, measure, wanted)
+        return _event_months(engine, measure, wanted, settings, scope, keys)
+    return _rolling(engine, measure, wanted, settings, scope, keys)
 
 
 def _rolling(
-    engine: Engine, measure: Measure, wanted: list[dt.date], settings: Settings, scope: Scope
+    engine: Engine,
+    measure: Measure,
+    wanted: list[dt.date],
+    settings: Settings,
+    scope: Scope,
+    keys: tuple[str, ...],
 ) -> pd.DataFrame:
+    inputs = engine.inputs()
     parts = []
     for month in wanted:
-        period = rolling_period(month)
-        ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
-        rows = _scoped(measure_rows(ctx, measure), ctx, scope)
-        parts.append(_counts(rows, ibis.literal(month)))
+        ctx = Context(inputs, rolling_period(month), settings, cache=engine.cache)
+        rows = _keyed(_scoped(measure_rows(ctx, measure), ctx, scope), ctx, keys)
+        parts.append(_counts(rows, ibis.literal(month), keys))
     table: pd.DataFrame = engine.to_arrow(
         ibis.union(*parts) if len(parts) > 1 else parts[0]
     ).to_pandas()
@@ -160,7 +237,12 @@ def _rolling(
 
 
 def _event_months(
-    engine: Engine, measure: Measure, wanted: list[dt.date], settings: Settings, scope: Scope
+    engine: Engine,
+    measure: Measure,
+    wanted: list[dt.date],
+    settings: Settings,
+    scope: Scope,
+    keys: tuple[str, ...],
 ) -> pd.DataFrame:
     period = Period(
         start=wanted[0],
@@ -169,11 +251,11 @@ def _event_months(
         program_start=wanted[0],
     )
     ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
-    rows = _scoped(measure_rows(ctx, measure), ctx, scope)
+    rows = _keyed(_scoped(measure_rows(ctx, measure), ctx, scope), ctx, keys)
     index = measure.denominator(ctx, population(ctx)).select("member_id", "index_date")
     rows = rows.join(index, "member_id")
     month = rows.index_date.truncate("M").cast("date")
-    table: pd.DataFrame = engine.to_arrow(_counts(rows, month)).to_pandas()
+    table: pd.DataFrame = engine.to_arrow(_counts(rows, month, keys)).to_pandas()
     return table
 
 
@@ -182,6 +264,7 @@ def _complete(table: pd.DataFrame, measure: Measure, wanted: list[dt.date]) -> p
     (a proportion needs a denominator) and is left out."""
     table = table.assign(month=pd.to_datetime(table["month"]).dt.date)
     frame = pd.DataFrame({"month": wanted}).merge(table, on="month", how="inner")
+    frame = frame.sort_values(["key", "month"], kind="stable", ignore_index=True)
     frame["measure_id"] = measure.id
     frame["numerator"] = frame["numerator"].astype(int)
     frame["denominator"] = frame["denominator"].astype(int)
@@ -193,4 +276,4 @@ def _complete(table: pd.DataFrame, measure: Measure, wanted: list[dt.date]) -> p
         periods = [measure.period(rolling_period(m)) for m in frame["month"]]
         frame["window_start"] = [p[0] for p in periods]
         frame["window_end"] = [p[1] for p in periods]
-    return frame[list(SERIES_COLUMNS)]
+    return frame[[*SERIES_COLUMNS, "key"]]
