@@ -25,6 +25,12 @@ from wellchild.engines.base import Engine
 from wellchild.errors import LoadRejected, WellchildError
 from wellchild.fhir.cli import export_app, ingest_app
 from wellchild.hub.cli import app as hub_app
+from wellchild.hub.data.cli import (
+    PUBLISH_EPILOG,
+    WITHDRAW_EPILOG,
+    publish_command,
+    withdraw_command,
+)
 from wellchild.linkage.cli import LINK_EPILOG, link_command
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
@@ -539,6 +545,8 @@ def demo(
 
 app.command("qi-chart", epilog=QI_CHART_EPILOG)(qi_chart_command)
 app.command("link", epilog=LINK_EPILOG)(link_command)
+app.command("publish", epilog=PUBLISH_EPILOG)(publish_command)
+app.command("withdraw", epilog=WITHDRAW_EPILOG)(withdraw_command)
 app.add_typer(hub_app)
 app.add_typer(ingest_app)
 app.add_typer(export_app)

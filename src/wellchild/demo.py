@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from wellchild.hub.data.demo import Published
 
 DEMO_SEED = 20240601
 LOS_ANGELES = "06037"
@@ -63,10 +67,11 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.rule("5. The medical–dental pilot: rank practices, outreach folders, evaluation")
     charts.update(outreach_demo.run(db, year, out / "pilot", console))
 
-    console.rule("6. Hub: the learning community's website, with demo content")
+    console.rule("6. Hub: the learning community's website, demo content, the run published")
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
+    published = _publish(measures, out / "pilot" / "outreach", db, year, console)
 
     console.rule("7. FHIR in and out, and linkage without a shared id")
     charts.update(interop_demo.run(out / "interop", year, console))
@@ -79,6 +84,27 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     for label, path in charts.items():
         console.print(f"{label + ':':<22} {path.resolve()}")
     console.print(f"Try: wellchild status --db {db}")
+    console.print(
+        f"Hub (after `make demo`, at http://127.0.0.1:8000): dashboards /data/runs/"
+        f"{published.slug}/, practice portal /practice/ signed in as {published.nurse}"
+    )
+
+
+def _publish(measures: Path, outreach: Path, db: Path, year: int, console: Console) -> Published:
+    """Put the measure run on the hub: suppressed rates and monthly series on the public
+    dashboards, the outreach folders' gap lists in the practice portal."""
+    from wellchild.hub.data.demo import publish_demo
+
+    published = publish_demo(measures, outreach_dir=outreach, db=db, label=f"MY{year} (demo)")
+    console.print(
+        f"Published the {year} run as {published.label!r}: public dashboards at "
+        f"/data/runs/{published.slug}/ (counts from 1 to 10 suppressed)."
+    )
+    console.print(
+        f"Practice portal: sign in as {published.nurse} (password wellchild-demo) to work "
+        f"the gap list of {published.practice}."
+    )
+    return published
 
 
 def _measure(db: Path, year: int, out: Path, console: Console) -> pd.DataFrame:
@@ -109,7 +135,7 @@ def _qi_charts(
     from wellchild import qi
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.measures.registry import get
-    from wellchild.measures.series import Scope, monthly_series
+    from wellchild.measures.series import Scope, series_by
 
     console.rule("4. QI charts: wcv_6m month by month (rolling 12-month windows)")
     practices = summary[(summary["measure_id"] == "wcv_6m") & (summary["dimension"] == "practice")]
@@ -120,11 +146,15 @@ def _qi_charts(
     charts: dict[str, Path] = {}
     engine = DuckDBEngine.open(db)
     try:
+        # Both charts' series from one query: the county's and the practice's groups.
+        groups = series_by(engine, get("wcv_6m"), first, last, by=("county", "practice"))
         for label, scope, kind, name in (
             ("County p′ chart", Scope(county=LOS_ANGELES), "pp", "wcv_6m-county-06037"),
             ("Practice run chart", Scope(practice=practice), "run", f"wcv_6m-{practice}"),
         ):
-            series = monthly_series(engine, get("wcv_6m"), first, last, scope=scope)
+            grouping, key = ("county", LOS_ANGELES) if scope.county else ("practice", practice)
+            table = groups[grouping]
+            series = table[table["key"] == key].drop(columns="key").reset_index(drop=True)
             series.to_csv(out / f"{name}.csv", index=False)
             chart = qi.qi_chart(
                 series, x="month", y="numerator", n="denominator", chart=kind, multiply=100,

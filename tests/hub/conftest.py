@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings() -> None:
-    """A test database of its own per run, so two runs on one PostgreSQL never collide."""
+    """A test database of its own per run, so two runs on one PostgreSQL never collide.
+
+    On SQLite the test database is a file too, not Django's shared in-memory one: the
+    live server's thread then has its own connection and waits for a lock like any
+    server would, instead of sharing the test's connection (where a request still
+    reading when a test flushes the tables fails with "database table is locked")."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
         db.setdefault("TEST", {})["NAME"] = f"test_wellchild_hub_{os.getpid()}"
+    else:
+        name = Path(tempfile.gettempdir()) / f"test_wellchild_hub_{os.getpid()}.sqlite3"
+        db.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)

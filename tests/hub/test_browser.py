@@ -11,6 +11,7 @@ from typing import Any
 
 import factories as make
 import pytest
+from playwright.sync_api import expect
 
 # Live-server tests flush the database; serialized rollback restores the seeded rows
 # (coordinators group, tags, pledge) for the tests that run after them.
@@ -117,7 +118,7 @@ def test_every_public_page_has_no_axe_violations(page: Any, site: str) -> None:
 def test_a_form_with_errors_has_no_axe_violations(page: Any, site: str) -> None:
     page.goto(site + "/join/person/")
     page.get_by_role("button", name="Join", exact=True).click()
-    assert page.get_by_role("alert").count() >= 1
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert _axe(page) == []
 
 
@@ -138,36 +139,37 @@ def test_join_confirm_then_find_directory_meeting_and_resource(
     page.locator("#id_password2").fill("a-long-enough-pass")
     page.get_by_label("I take the pledge").check()
     page.get_by_role("button", name="Join", exact=True).click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     page.goto(_outbox_link(mailoutbox, site))
     page.get_by_role("button", name="Confirm my email").click()
-    assert page.get_by_role("heading", name="My profile").is_visible()
+    expect(page.get_by_role("heading", name="My profile")).to_be_visible()
 
     page.get_by_role("link", name="Directory").click()
     page.get_by_label("Search by name or description").fill("golden")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="Golden Valley Health Plan").is_visible()
+    expect(page.get_by_role("link", name="Golden Valley Health Plan")).to_be_visible()
 
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name="Spring learning session").click()
-    assert page.get_by_role("link", name="Session recording").is_visible()
+    expect(page.get_by_role("link", name="Session recording")).to_be_visible()
 
     page.get_by_role("link", name="Resources", exact=True).click()
     page.get_by_label("Search words").fill("dentist")
     page.get_by_role("button", name="Search").click()
-    assert page.locator("#results h2").all_inner_texts() == ["Dental referral pad"]
+    expect(page.locator("#results h2")).to_have_text(["Dental referral pad"])
 
 
 def test_subscribe_confirm_and_unsubscribe(page: Any, site: str, mailoutbox: list[Any]) -> None:
     page.goto(site + "/mailing-list/")
     page.get_by_label("Your email").fill("reader@example.org")
     page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     page.goto(_outbox_link(mailoutbox, site))
     page.get_by_role("button", name="Yes, subscribe me").click()
-    assert page.get_by_text("Your subscription is confirmed.").is_visible()
+    expect(page.get_by_text("Your subscription is confirmed.")).to_be_visible()
     page.get_by_role("link", name="Unsubscribe from everything").click()
     page.get_by_role("button", name="Unsubscribe").click()
-    assert page.get_by_role("heading", name="You are unsubscribed").is_visible()
+    expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
 
 
 def test_the_language_switch_and_keyboard_skip_link(page: Any, site: str) -> None:
@@ -176,4 +178,4 @@ def test_the_language_switch_and_keyboard_skip_link(page: Any, site: str) -> Non
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change").click()
-    assert page.get_by_role("heading", name="Directorio de participantes").is_visible()
+    expect(page.get_by_role("heading", name="Directorio de participantes")).to_be_visible()

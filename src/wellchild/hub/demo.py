@@ -164,6 +164,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     from wellchild.hub.mailing.models import Subscriber
     from wellchild.hub.meetings import domain as meetings
     from wellchild.hub.meetings.models import Material, Series
+    from wellchild.hub.portal.demo import attach_demo_staff
     from wellchild.hub.setup_site import create_coordinator
 
     today = today or timezone.localdate()
@@ -175,6 +176,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     logins.accounts["coordinator"] = "coordinator@example.org"
     if Organization.objects.exists():
         logins.accounts.update(_demo_accounts())
+        attach_demo_staff()
         return logins
     for name, category, county, description in ORGANIZATIONS:
         org = Organization.objects.create(
@@ -196,6 +198,9 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
         description="Waiting for approval: shows how a coordinator approves an organization.",
     )
     _demo_person("Gil Santos", "Community health worker", org=None, admin=False)
+    # The nurse joins the biggest practice's staff now if a run is published already,
+    # else when the demo calls attach_demo_staff() again after publishing.
+    attach_demo_staff()
     logins.accounts.update(_demo_accounts())
 
     first = dt.datetime.combine(
@@ -272,6 +277,7 @@ def _demo_accounts() -> dict[str, str]:
         "organization admin": "ana@example.org",
         "member": "ben@example.org",
         "person without an org": "gil@example.org",
+        "practice staff": "nurse@example.org",
     }
 
 

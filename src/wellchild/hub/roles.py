@@ -53,11 +53,23 @@ def is_member_of(user: Any, organization: Any) -> bool:
     )
 
 
+@predicate
+def is_on_team(user: Any, team: Any) -> bool:
+    """A confirmed member (or an admin) of the organization an improvement team belongs to."""
+    organization = getattr(team, "organization", None)
+    return bool(is_member_of(user, organization) or is_admin_of(user, organization))
+
+
 add_perm("hub.view_member_contacts", is_member | is_coordinator)
 add_perm("hub.manage_organization", is_admin_of | is_coordinator)
 add_perm("hub.view_all_members", is_admin_of | is_coordinator)
 add_perm("hub.view_pending_organizations", is_coordinator)
 add_perm("hub.view_join_link", is_member | is_coordinator)
+# The published data: drafts, and the improvement teams' work.
+add_perm("data.view_draft_runs", is_coordinator)
+add_perm("data.view_team", is_on_team | is_coordinator)
+add_perm("data.record_improvement", is_on_team | is_coordinator)
+add_perm("data.view_all_teams", is_coordinator)
 
 
 def second_factor_satisfied(request: HttpRequest) -> bool:

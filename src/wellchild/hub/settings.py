@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "wellchild.hub.mailing",
     "wellchild.hub.meetings",
     "wellchild.hub.library",
+    "wellchild.hub.data",
+    "wellchild.hub.portal",
     "wellchild.hub",
 ]
 
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wellchild.hub.context.site",
+                "wellchild.hub.portal.context.portal",
             ],
         },
     }

@@ -37,6 +37,8 @@ urlpatterns = [
     path("mailing-list/", include("wellchild.hub.mailing.urls")),
     path("meetings/", include("wellchild.hub.meetings.urls")),
     path("resources/", include("wellchild.hub.library.urls")),
+    path("data/", include("wellchild.hub.data.urls")),
+    path("practice/", include("wellchild.hub.portal.urls")),
     path("account/sign-in/", accounts.LoginView.as_view(), name="login"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/code/", accounts.verify, name="verify"),

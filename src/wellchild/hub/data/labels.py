@@ -1,0 +1,137 @@
+"""How the dashboards name things: measures, strata, groups and counties.
+
+The summary speaks in codes (``06037``, ``es``, ``FFS``); visitors read names. Measure
+names come from each measure's ``spec.yaml`` (read as text, so the hub starts without
+loading the measure engine).
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import yaml
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# The measures in the order MEASURES.md lists them (wellchild.measures.registry.ORDER).
+MEASURE_IDS = (
+    "w30_1",
+    "w30_2",
+    "wcv_6m",
+    "wcv",
+    "oev",
+    "tfl",
+    "pdent",
+    "adv",
+    "dental_12m",
+    "dental_after_pcp",
+)
+
+# The strata a visitor may read. The summary's ``practice`` stratum is left off the public
+# pages: naming practices publicly is the collaborative's decision, not the software's.
+PUBLIC_DIMENSIONS = (
+    "race_ethnicity",
+    "language",
+    "county",
+    "plan",
+    "sex",
+    "dental_delivery",
+    "age_band",
+)
+DIMENSION_NAMES: dict[str, Promise] = {
+    "total": _("All children"),
+    "race_ethnicity": _("Race and ethnicity"),
+    "language": _("Preferred language"),
+    "county": _("County"),
+    "plan": _("Health plan"),
+    "sex": _("Sex"),
+    "dental_delivery": _("Dental delivery system"),
+    "age_band": _("Age band"),
+    "practice": _("Practice"),
+}
+GROUP_NAMES: dict[str, dict[str, Promise]] = {
+    "total": {"all": _("All children")},
+    "language": {
+        "en": _("English"),
+        "es": _("Spanish"),
+        "ar": _("Arabic"),
+        "fa": _("Farsi"),
+        "hy": _("Armenian"),
+        "km": _("Khmer"),
+        "ko": _("Korean"),
+        "ru": _("Russian"),
+        "sm": _("Samoan"),
+        "tl": _("Tagalog"),
+        "to": _("Tongan"),
+        "uk": _("Ukrainian"),
+        "vi": _("Vietnamese"),
+        "zh-Hans": _("Chinese (simplified)"),
+        "zh-Hant": _("Chinese (traditional)"),
+    },
+    "race_ethnicity": {
+        "American Indian or Alaska Native": _("American Indian or Alaska Native"),
+        "Asian": _("Asian"),
+        "Black": _("Black"),
+        "Hispanic": _("Hispanic"),
+        "Other": _("Other"),
+        "Pacific Islander": _("Pacific Islander"),
+        "White": _("White"),
+        "Unknown": _("Unknown"),
+    },
+    "age_band": {"under 1": _("under 1")},
+    "sex": {"F": _("Female"), "M": _("Male"), "U": _("Unknown"), "X": _("Non-binary")},
+    "dental_delivery": {
+        "DMC": _("Dental managed care"),
+        "FFS": _("Fee-for-service dental"),
+        "(unknown)": _("(unknown)"),
+    },
+    "plan": {"(not enrolled)": _("(not enrolled that day)"), "FFS": _("Fee-for-service")},
+}
+
+
+@cache
+def _specs() -> dict[str, dict[str, str]]:
+    out = {}
+    for measure_id in MEASURE_IDS:
+        text = resources.files(f"wellchild.measures.{measure_id}").joinpath("spec.yaml")
+        spec = yaml.safe_load(text.read_text(encoding="utf-8"))
+        out[measure_id] = {k: str(spec.get(k, "")) for k in ("name", "steward", "version")}
+    return out
+
+
+def measure_name(measure_id: str) -> str:
+    spec = _specs().get(measure_id)
+    return spec["name"] if spec else measure_id
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m, f"{m}: {measure_name(m)}") for m in MEASURE_IDS]
+
+
+@cache
+def counties() -> dict[str, str]:
+    """County FIPS code (``06037``) → name (``Los Angeles``)."""
+    text = resources.files("wellchild.geography").joinpath("ca_counties.csv")
+    rows = csv.DictReader(text.read_text(encoding="utf-8").splitlines())
+    return {row["geoid"]: row["county_name"] for row in rows}
+
+
+def county_choices_fips() -> list[tuple[str, str]]:
+    return sorted(counties().items(), key=lambda item: item[1])
+
+
+def county_name(code: str) -> str:
+    return counties().get(code, code)
+
+
+def dimension_name(dimension: str) -> str:
+    return str(DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()))
+
+
+def group_name(dimension: str, group: str) -> str:
+    if dimension == "county":
+        return county_name(group)
+    name = GROUP_NAMES.get(dimension, {}).get(group)
+    return str(name) if name is not None else group

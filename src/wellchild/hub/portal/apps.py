@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "wellchild.hub.portal"
+    label = "portal"
+    verbose_name = _("Practice portal")
+
+    def ready(self) -> None:
+        from wellchild.hub.data.signals import run_published, run_withdrawn
+        from wellchild.hub.portal import receivers, rules  # noqa: F401  (named permissions)
+
+        run_published.connect(receivers.published, dispatch_uid="portal.published")
+        run_withdrawn.connect(receivers.withdrawn, dispatch_uid="portal.withdrawn")

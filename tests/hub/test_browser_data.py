@@ -1,0 +1,103 @@
+"""The dashboards in headless Chromium: the chart is drawn and its table is there for
+those who cannot see it, and axe-core finds no WCAG 2.1 A/AA violation."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from data_run import tiny_run
+from playwright.sync_api import expect
+
+from wellchild.hub.data import publishing
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make install` as root, or apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(bypass_csp=True, locale="en-US")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(live_server: Any, settings: Any) -> str:
+    settings.SITE_URL = live_server.url
+    run = tiny_run()
+    publishing.publish_run(
+        folder=run.folder,
+        label="MY2024",
+        public=True,
+        series=run.series,
+        outreach_dir=None,
+        db=run.db,
+    )
+    return str(live_server.url)
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+
+
+def test_the_measure_page_draws_the_chart_and_has_its_table(page: Any, site: str) -> None:
+    page.goto(site + "/data/")
+    page.get_by_role("link", name="Two or more well-child visits by 6 months of age").click()
+    chart = page.locator("figure.chart img")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('figure.chart img').complete")
+    assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 600
+    page.get_by_text("The chart as a table").click()
+    table = page.locator("#monthly-table")
+    expect(table).to_be_visible()
+    assert table.locator("caption").inner_text().startswith("Two or more well-child visits")
+    assert table.locator("tbody tr").count() == 3
+    page.get_by_role("link", name="Los Angeles").click()
+    expect(page).to_have_url(re.compile(r"chart=06037"))
+    assert page.locator("figure.chart img").get_attribute("src").endswith("/chart-06037.svg")
+
+
+def test_the_dashboards_have_no_axe_violations(page: Any, site: str) -> None:
+    found = {}
+    for path in [
+        "/data/",
+        "/data/runs/my2024/wcv_6m/",
+        "/data/runs/my2024/dental_12m/?chart=06037",
+    ]:
+        for language in ("en", "es"):
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
+            page.goto(site + path)
+            if "/runs/" in path:  # the chart's table, opened, is checked too
+                page.locator("details.chart-table summary").first.click()
+            if violations := _axe(page):
+                found[f"{language} {path}"] = violations
+    assert found == {}, json.dumps(found, indent=1)
