@@ -40,11 +40,16 @@ demo: install
 	    $(BIN)/wellchild hub serve --dev --host 127.0.0.1 --port 8000; fi
 
 # The whole suite on SQLite, then the hub's suite again on the local PostgreSQL server.
+# Two worker processes (one per core), each test file on one worker so that a module's
+# fixtures are built once, in the order collected (the slow tests first); `make test
+# PYTEST_WORKERS=0` runs in one process.
 HUB_PG ?= postgresql://postgres@127.0.0.1:5432/wellchild_hub
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 test: install lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432; the hub tests need it"; exit 1; }
-	DATABASE_URL=$(HUB_PG) $(BIN)/python -m pytest tests/hub -p no:cacheprovider
+	DATABASE_URL=$(HUB_PG) $(PYTEST) tests/hub -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

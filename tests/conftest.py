@@ -37,3 +37,9 @@ def calibrated(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
 @pytest.fixture(scope="session")
 def calibrated_tables(calibrated: SynthResult) -> dict[str, pd.DataFrame]:
     return rm.read_folder(calibrated.out)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest tests (marked ``slow``) first, so that with ``-n 2`` they do not start
+    last and leave one worker waiting on them at the end."""
+    items.sort(key=lambda item: "slow" not in item.keywords)
