@@ -3,6 +3,7 @@ anything is stored, one transaction with the signal, and the same run never twic
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -268,6 +269,9 @@ def test_the_commands_publish_say_so_again_and_withdraw(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Published 'MY2024': 2 measure(s), 0 monthly points, public." in first.stdout
     assert "No monthly series: --months 0." in first.stdout
+    assert re.search(
+        r"Practice portal: \d+ practice\(s\) with their rates; no gap lists", first.stdout
+    )
     assert "http://hub.test/data/runs/my2024/" in first.stdout
     again = wellchild("publish", "--run", run, "--label", "MY2024", "--months", "0")
     assert "already published as 'MY2024'" in again.stdout

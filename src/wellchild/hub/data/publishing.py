@@ -125,10 +125,10 @@ def publish_run(
         measures = _store_rates(run, shown)
         _store_points(measures, points)
         _align_other_runs(run, folder, shown)
-        run_published.send(
+        loaded = run_published.send(
             sender=Run, run=run, run_dir=folder.path, outreach_dir=outreach_dir, db=db
         )
-    return Outcome(run=run, created=True, notes=list(notes or []))
+    return Outcome(run=run, created=True, notes=[*(notes or []), *_said(loaded)])
 
 
 def _again(
@@ -152,10 +152,16 @@ def _again(
             outcome.made_public = True
         run.save(update_fields=["withdrawn_at", "public"])
         if outcome.reinstated:
-            run_published.send(
+            loaded = run_published.send(
                 sender=Run, run=run, run_dir=folder.path, outreach_dir=outreach_dir, db=db
             )
+            outcome.notes.extend(_said(loaded))
     return outcome
+
+
+def _said(responses: list[tuple[Any, Any]]) -> list[str]:
+    """What the receivers of :data:`run_published` loaded, in their own words."""
+    return [str(response) for _, response in responses if response is not None]
 
 
 def withdraw_run(*, label: str) -> Run:

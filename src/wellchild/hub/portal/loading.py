@@ -58,6 +58,17 @@ class Loaded:
     children: int
     rates: int
 
+    def __str__(self) -> str:
+        if not self.gap_lists:
+            return (
+                f"Practice portal: {self.practices:,} practice(s) with their rates; no gap "
+                "lists (give --outreach with the outreach folders to load them)."
+            )
+        return (
+            f"Practice portal: {self.practices:,} practice(s); {self.gap_lists:,} gap "
+            f"list(s) naming {self.children:,} children, each shown only to its practice."
+        )
+
 
 @dataclass
 class _Problems:
