@@ -227,3 +227,21 @@ def test_a_member_records_a_cycle_and_it_marks_the_teams_chart(
         .status_code
         == 403
     )
+
+
+def test_the_chart_in_words_is_one_list_item_per_line_without_terminal_dashes() -> None:
+    from wellchild.hub.data import charts
+    from wellchild.hub.data.models import SeriesPoint
+
+    months = [dt.date(2024 + (m // 12), m % 12 + 1, 1) for m in range(20)]
+    met = [480 + 13 * (m % 4) for m in range(20)]
+    met[12] = 900  # one month far outside the limits
+    points = [
+        SeriesPoint(month=month, numerator=n, denominator=1000)
+        for month, n in zip(months, met, strict=True)
+    ]
+    lines = charts.summary(charts.Series(points=points, title="wcv_6m"))
+    signal = [line for line in lines if line.startswith("Outside the 3-sigma limits")]
+    assert signal == ["Outside the 3-sigma limits: 1 point: 2025-01-01 (0.9, high)."], lines
+    assert not [line for line in lines if line.startswith("-") or not line.strip()]
+    assert charts.summary(charts.Series(points=points[:1], title="wcv_6m")) == []

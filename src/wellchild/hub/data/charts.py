@@ -156,13 +156,15 @@ def _notes_by_month(data: Series) -> dict[dt.date, str]:
     return notes
 
 
-def summary(data: Series) -> str:
-    """The chart in words (which rules fired where), for the text beside it."""
+def summary(data: Series) -> list[str]:
+    """The chart in words (which rules fired where), one line per list item beside it;
+    the signals' own dashes, there for a terminal, are left to the list."""
     if not data.chartable:
-        return ""
+        return []
     from wellchild.qi import describe
 
-    return str(describe(compute(data)))  # type: ignore[arg-type]
+    text = str(describe(compute(data)))  # type: ignore[arg-type]
+    return [line.removeprefix("- ") for line in text.splitlines() if line.strip()]
 
 
 def svg(data: Series) -> str:

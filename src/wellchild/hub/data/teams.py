@@ -178,7 +178,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
                 "chart": data,
                 "where": place,
                 "rows": charts.rows(data) if data is not None else [],
-                "summary": charts.summary(data).splitlines() if data is not None else [],
+                "summary": charts.summary(data) if data is not None else [],
             }
         )
     return render(

@@ -117,7 +117,7 @@ def measure(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
             "chart_key": "all" if data.points and data.points[0].scope == Scope.ALL else where,
             "chart_where": where_name,
             "chart_rows": charts.rows(data),
-            "chart_summary": charts.summary(data).splitlines(),
+            "chart_summary": charts.summary(data),
             "counties": _counties(item),
             "steward": labels.measure_name(item.measure_id),
             "not_hedis": NOT_HEDIS,
