@@ -28,6 +28,8 @@ class Engine(Protocol):
     """An engine runs Ibis expressions over the store's tables."""
 
     name: str
+    # Evaluate one measure at a time rather than all in one plan (see run.py).
+    one_measure_at_a_time: bool
 
     def inputs(self) -> Inputs:
         """The store's input and core tables as Ibis tables."""

@@ -14,12 +14,15 @@ The Python API behind ``wellchild measure``::
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ibis.expr.types as ir
 import pandas as pd
+import pyarrow.parquet as pq
 
 from wellchild import __version__
 from wellchild.engines.base import Engine
@@ -56,12 +59,72 @@ class MeasureRun:
 
 def counts(
     engine: Engine, ctx: Context, measures: Sequence[Measure]
-) -> tuple[object, pd.DataFrame]:
+) -> tuple[ir.Table, pd.DataFrame]:
     """The cached long table (with window ends) and the strata counts of a period."""
     long = engine.cache(long_table(ctx, measures))
     rows = strata_rows(long, ctx.inputs.member, ctx.inputs.enrollment)
     table = engine.to_arrow(strata_counts(rows, DIMENSIONS)).to_pandas()
     return long, _ordered(table, measures)
+
+
+def _batches(engine: Engine, measures: Sequence[Measure]) -> list[Sequence[Measure]]:
+    """All measures in one plan, or one plan per measure where the engine asks for it."""
+    return [[m] for m in measures] if engine.one_measure_at_a_time else [measures]
+
+
+def _release(table: ir.Table) -> None:
+    """Free a cached long table once it is written (Spark keeps it in memory otherwise)."""
+    release = getattr(table, "release", None)
+    if release is not None:
+        release()
+
+
+def strata_table(engine: Engine, ctx: Context, measures: Sequence[Measure]) -> pd.DataFrame:
+    """The strata counts of a period, without writing a long table (for a baseline)."""
+    tables = []
+    for batch in _batches(engine, measures):
+        long, table = counts(engine, ctx, batch)
+        _release(long)
+        tables.append(table)
+    return _ordered(pd.concat(tables, ignore_index=True), measures)
+
+
+def write_long(
+    engine: Engine, ctx: Context, measures: Sequence[Measure], path: Path
+) -> tuple[int, pd.DataFrame]:
+    """Write the long table of ``measures`` to ``path`` (ordered by measure, then member)
+    and return its row count and the strata counts."""
+    batches = _batches(engine, measures)
+    if len(batches) == 1:
+        long, table = counts(engine, ctx, measures)
+        rows = engine.write_parquet(in_order(long, measures), path)
+        _release(long)
+        return rows, table
+    tables = []
+    with tempfile.TemporaryDirectory(prefix=".long-", dir=path.parent) as work:
+        parts = []
+        for i, batch in enumerate(batches):
+            long, table = counts(engine, ctx, batch)
+            part = Path(work) / f"{i:03d}.parquet"
+            engine.write_parquet(in_order(long, batch), part)
+            _release(long)
+            parts.append(part)
+            tables.append(table)
+        rows = _concatenate(parts, path)
+    return rows, _ordered(pd.concat(tables, ignore_index=True), measures)
+
+
+def _concatenate(parts: Sequence[Path], path: Path) -> int:
+    """One Parquet file of the parts' rows, in order, streamed a row group at a time."""
+    rows = 0
+    with pq.ParquetWriter(path, pq.read_schema(parts[0]), compression="zstd") as writer:
+        for part in parts:
+            source = pq.ParquetFile(part)
+            for group in range(source.num_row_groups):
+                chunk = source.read_row_group(group)
+                writer.write_table(chunk)
+                rows += chunk.num_rows
+    return rows
 
 
 def _ordered(table: pd.DataFrame, measures: Sequence[Measure]) -> pd.DataFrame:
@@ -90,15 +153,14 @@ def run_measures(
     settings = settings or Settings.from_config()
     chosen = tuple(measures or all_measures())
     ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
-    long, table = counts(engine, ctx, chosen)
     out.mkdir(parents=True, exist_ok=True)
     long_path = out / "measure_long.parquet"
-    rows = engine.write_parquet(in_order(long, chosen), long_path)
+    rows, table = write_long(engine, ctx, chosen, long_path)
 
     stats = statistics(table, references=references)
     if baseline is not None:
         base_ctx = Context(engine.inputs(), baseline, settings, cache=engine.cache)
-        _, base_table = counts(engine, base_ctx, chosen)
+        base_table = strata_table(engine, base_ctx, chosen)
         stats = with_baseline(
             stats, statistics(base_table, references=references), _aims(chosen, aims)
         )
