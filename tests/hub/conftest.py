@@ -108,3 +108,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.django_db)
     # Live-server tests flush the tables, seeded rows included: run them last.
     items.sort(key=lambda item: "browser" in item.keywords)
+
+
+# Browser tests (marked ``browser``): Debian's Chromium driven by Playwright against a live
+# server; ``browsing.axe`` checks a page.
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make install` as root, or apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    # The hub's CSP allows no injected script; bypassing it lets axe run in the page.
+    context = browser.new_context(bypass_csp=True, locale="en-US", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(live_server: Any, settings: Any) -> str:
+    settings.SITE_URL = live_server.url
+    return str(live_server.url)

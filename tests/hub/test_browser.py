@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import factories as make
 import pytest
+from browsing import axe
 from playwright.sync_api import expect
 
 # Live-server tests flush the database; serialized rollback restores the seeded rows
@@ -19,35 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make install` as root, or apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    # The hub's CSP allows no injected script; bypassing it lets axe run in the page.
-    context = browser.new_context(bypass_csp=True, locale="en-US")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def site(live_server: Any, settings: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
 
 
 def _content() -> dict[str, Any]:
@@ -67,17 +37,6 @@ def _content() -> dict[str, Any]:
         kind="form",
     )
     return {"org": plan, "past": past, "upcoming": upcoming, "resource": resource}
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def test_every_public_page_has_no_axe_violations(page: Any, site: str) -> None:
@@ -110,7 +69,7 @@ def test_every_public_page_has_no_axe_violations(page: Any, site: str) -> None:
             page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
             page.goto(site + path)
             assert page.locator("html").get_attribute("lang") == language
-            if violations := _axe(page):
+            if violations := axe(page):
                 found[f"{language} {path}"] = violations
     assert found == {}, json.dumps(found, indent=1)
 
@@ -119,7 +78,7 @@ def test_a_form_with_errors_has_no_axe_violations(page: Any, site: str) -> None:
     page.goto(site + "/join/person/")
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("alert").first).to_be_visible()
-    assert _axe(page) == []
+    assert axe(page) == []
 
 
 def _outbox_link(mailbox: list[Any], site: str) -> str:

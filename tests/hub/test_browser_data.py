@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import axe
 from data_run import tiny_run
 from playwright.sync_api import expect
 
@@ -20,32 +19,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make install` as root, or apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(bypass_csp=True, locale="en-US")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def site(live_server: Any, settings: Any) -> str:
-    settings.SITE_URL = live_server.url
+def site(site: str) -> str:
+    """The live hub (conftest's ``site``) with a public run."""
     run = tiny_run()
     publishing.publish_run(
         folder=run.folder,
@@ -55,18 +32,7 @@ def site(live_server: Any, settings: Any) -> str:
         outreach_dir=None,
         db=run.db,
     )
-    return str(live_server.url)
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
+    return site
 
 
 def test_the_measure_page_draws_the_chart_and_has_its_table(page: Any, site: str) -> None:
@@ -98,6 +64,6 @@ def test_the_dashboards_have_no_axe_violations(page: Any, site: str) -> None:
             page.goto(site + path)
             if "/runs/" in path:  # the chart's table, opened, is checked too
                 page.locator("details.chart-table summary").first.click()
-            if violations := _axe(page):
+            if violations := axe(page):
                 found[f"{language} {path}"] = violations
     assert found == {}, json.dumps(found, indent=1)

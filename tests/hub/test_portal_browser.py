@@ -5,19 +5,18 @@ violation on the portal's pages."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import factories as make
 import pytest
+from browsing import axe
 from playwright.sync_api import expect
 from portal_factories import (
     World,
     fast_passwords,  # noqa: F401  (autouse)
     world,
 )
-from test_browser import _axe
 
 from wellchild.hub.portal.models import AuditEvent, OutreachRecord
 
@@ -25,34 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make install` as root, or apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    # The hub's CSP allows no injected script; bypassing it lets axe run in the page.
-    context = browser.new_context(bypass_csp=True, locale="en-US", accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def site(live_server: Any, settings: Any) -> str:
-    settings.SITE_URL = live_server.url
-    return str(live_server.url)
 
 
 @pytest.fixture
@@ -80,14 +51,14 @@ def test_find_a_child_record_a_referral_and_print_the_form(page: Any, site: str,
     _sign_in(page, site, nurse.email)
     page.get_by_role("link", name="My practice").click()
     expect(page.get_by_role("heading", name=f"Gap list: {w.a.name}")).to_be_visible()
-    assert _axe(page) == []
+    assert axe(page) == []
 
     page.get_by_label("Child's name").fill("luis")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#gap-list tbody th")).to_have_text(["Garcia, Luis"])
     page.get_by_role("link", name="Garcia, Luis").click()
     expect(page.get_by_role("heading", name="Luis Garcia")).to_be_visible()
-    assert _axe(page) == []
+    assert axe(page) == []
 
     page.get_by_label("Status").select_option(label="Referral given")
     page.get_by_label("Note").fill("Gave the form and the brochure")
@@ -133,6 +104,6 @@ def test_portal_pages_have_no_axe_violations(page: Any, site: str, w: World) -> 
         for path in paths:
             page.goto(site + path)
             assert page.url == site + path
-            if violations := _axe(page):
+            if violations := axe(page):
                 found[f"{who} {path}"] = violations
     assert found == {}, json.dumps(found, indent=1)

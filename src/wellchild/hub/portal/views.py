@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from wellchild.hub import roles
 from wellchild.hub.portal import access, audit, charts, documents, domain, exports
 from wellchild.hub.portal.forms import AuditForm, FilterForm, OutreachForm, StaffForm
-from wellchild.hub.portal.models import AuditEvent, Practice
+from wellchild.hub.portal.models import AuditEvent, GapEntry, Practice
 
 Action = AuditEvent.Action
 PAGE = 100
@@ -226,42 +226,42 @@ def child(request: HttpRequest, key: str) -> HttpResponse:
 
 @portal_view
 def referral_pdf(request: HttpRequest, key: str) -> HttpResponse:
-    found = access.child(request, key)
-    entry = access.latest_entry(found)
-    if entry is None:
-        raise Http404
-    pdf = documents.referral_pdf(entry)
-    audit.record(
-        request,
-        action=Action.PRINT_REFERRAL,
-        practice=found.practice,
-        children=1,
-        member_id=found.member_id,
-        detail=f"language {entry.language}",
-    )
-    return _download(
-        pdf, filename=f"dental-referral-{found.member_id}.pdf", content_type="application/pdf"
+    return _printed(
+        request, key, documents.referral_pdf, Action.PRINT_REFERRAL, "dental-referral-{member_id}"
     )
 
 
 @portal_view
 def brochure_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    return _printed(
+        request, key, documents.brochure_pdf, Action.PRINT_BROCHURE, "dental-brochure-{language}"
+    )
+
+
+def _printed(
+    request: HttpRequest,
+    key: str,
+    render: Callable[[GapEntry], bytes],
+    action: AuditEvent.Action,
+    name: str,
+) -> HttpResponse:
+    """A child's document in the family's language (from the latest gap list that names
+    the child), audited as printed."""
     found = access.child(request, key)
     entry = access.latest_entry(found)
     if entry is None:
         raise Http404
-    pdf = documents.brochure_pdf(entry)
+    pdf = render(entry)
     audit.record(
         request,
-        action=Action.PRINT_BROCHURE,
+        action=action,
         practice=found.practice,
         children=1,
         member_id=found.member_id,
         detail=f"language {entry.language}",
     )
-    return _download(
-        pdf, filename=f"dental-brochure-{entry.language}.pdf", content_type="application/pdf"
-    )
+    filename = name.format(member_id=found.member_id, language=entry.language) + ".pdf"
+    return _download(pdf, filename=filename, content_type="application/pdf")
 
 
 @portal_view
