@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 
 from wellchild.errors import InputError
+from wellchild.measures.evaluate import LONG_COLUMNS
+from wellchild.measures.summary import DIMENSIONS as STRATA
 
 RUN_JSON = "run.json"
 SUMMARY = "summary.csv"
@@ -54,31 +56,8 @@ BASELINE_COLUMNS = (
     "disparity_aim_met",
 )
 COUNT_COLUMNS = ("eligible", "excluded", "numerator", "denominator")
-LONG_COLUMNS = (
-    "member_id",
-    "measure_id",
-    "measure_version",
-    "period_start",
-    "period_end",
-    "practice_id",
-    "in_denominator",
-    "excluded",
-    "exclusion_reason",
-    "met",
-    "evidence_date",
-    "evidence_code",
-)
-DIMENSIONS = (
-    "total",
-    "race_ethnicity",
-    "language",
-    "county",
-    "plan",
-    "sex",
-    "dental_delivery",
-    "age_band",
-    "practice",
-)
+# The contract's columns and strata, as the measure run writes them.
+DIMENSIONS = ("total", *STRATA)
 UNKNOWN_GROUP = "(unknown)"
 MAX_REPORTED = 20
 
