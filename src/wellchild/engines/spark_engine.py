@@ -45,6 +45,9 @@ def session(master: str, app_name: str = "wellchild") -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
+        # Spark writes out each plan as text for its listeners; a measure's plan is large
+        # and its full text ran the driver out of memory (dental_after_pcp at 100k).
+        .config("spark.sql.maxPlanStringLength", str(256 * 1024))
     )
     if master.startswith("local"):
         # a few partitions per core; adaptive execution merges the small ones
