@@ -129,8 +129,10 @@ def test_pcp_assignment(small_tables: Tables) -> None:
     pairs = set(zip(p["npi"], p["practice_id"], strict=True))
     assert all(pair in pairs for pair in zip(a["npi"], a["practice_id"], strict=True))
     a = a.sort_values(["member_id", "start_date"])
-    previous_end = a.groupby("member_id")["end_date"].shift()
-    assert not (a["start_date"] <= previous_end).any(), "assignments overlap"
+    # every earlier span of the child has ended (an open one never does) before the next
+    ends = a["end_date"].fillna(pd.Timestamp("2200-01-01").as_unit("us"))
+    ended = ends.groupby(a["member_id"]).cummax().groupby(a["member_id"]).shift()
+    assert not (a["start_date"] <= ended).any(), "assignments overlap"
     ffs_only = small_tables["enrollment"].groupby("member_id")["plan_id"].agg(set)
     ffs_only = ffs_only[ffs_only.map(lambda plans: plans == {"FFS"})].index
     assert not a["member_id"].isin(ffs_only).any()

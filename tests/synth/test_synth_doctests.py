@@ -7,7 +7,17 @@ import importlib
 
 import pytest
 
-MODULES = ["columns", "dates", "generator", "ids", "names", "noise", "population", "sources"]
+MODULES = [
+    "assignment",
+    "columns",
+    "dates",
+    "generator",
+    "ids",
+    "names",
+    "noise",
+    "population",
+    "sources",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

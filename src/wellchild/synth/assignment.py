@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from wellchild.contract import BY_NAME
@@ -173,11 +174,7 @@ def assignment_table(c: Children, coverage: Coverage, homes: Homes, d: Directory
     child, start, end, later = child[order], start[order], end[order], later[order]
 
     # Overlapping plan spans (a data quirk) must not make overlapping assignments.
-    same = np.zeros(len(child), dtype=bool)
-    same[1:] = child[1:] == child[:-1]
-    previous_end = np.roll(end, 1)
-    start = np.where(same & (previous_end != NO_DATE), np.maximum(start, previous_end + 1), start)
-    keep = (end == NO_DATE) | (end >= start)
+    start, keep = one_after_another(child, start, end)
     child, start, end, later = child[keep], start[keep], end[keep], later[keep]
 
     practice = np.where(later, homes.later[child], homes.usual[child])
@@ -191,3 +188,35 @@ def assignment_table(c: Children, coverage: Coverage, homes: Homes, d: Directory
     }
     names = BY_NAME["pcp_assignment"].names
     return pa.table([columns[k] for k in names], names=list(names))
+
+
+_OPEN = 1_000_000  # an open end, as a day number: later than any real day
+
+
+def one_after_another(child: Ints, start: Ints, end: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
+    """Spans made to follow one another: rows sorted by child then start; each span starts
+    the day after every earlier span of its child has ended, and a span wholly covered by
+    earlier ones (an open one covers everything after it) is dropped. Returns the new
+    starts and the rows to keep.
+
+    Examples
+    --------
+    >>> child = np.array([0, 0, 0, 1, 1])
+    >>> start = np.array([10, 15, 40, 10, 10])
+    >>> end = np.array([30, 20, NO_DATE, NO_DATE, NO_DATE])
+    >>> new_start, keep = one_after_another(child, start, end)
+    >>> new_start[keep].tolist(), keep.tolist()
+    ([10, 40, 10], [True, False, True, True, False])
+    """
+    last = np.where(end == NO_DATE, _OPEN, end).astype(np.int64)
+    first = np.ones(len(child), dtype=bool)
+    first[1:] = child[1:] != child[:-1]
+    group = np.cumsum(first) - 1
+    # a running maximum of the ends within each child: offset each child above the last
+    width = 3 * _OPEN
+    running = np.maximum.accumulate(group * width + last + _OPEN) - group * width - _OPEN
+    earlier = np.roll(running, 1)
+    earlier[first] = np.iinfo(np.int64).min // 2
+    new_start = np.maximum(start, earlier + 1)
+    keep = (earlier < _OPEN) & ((end == NO_DATE) | (end >= new_start))
+    return new_start, keep
