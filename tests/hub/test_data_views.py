@@ -242,6 +242,6 @@ def test_the_chart_in_words_is_one_list_item_per_line_without_terminal_dashes() 
     ]
     lines = charts.summary(charts.Series(points=points, title="wcv_6m"))
     signal = [line for line in lines if line.startswith("Outside the 3-sigma limits")]
-    assert signal == ["Outside the 3-sigma limits: 1 point: 2025-01-01 (0.9, high)."], lines
+    assert signal == ["Outside the 3-sigma limits: 1 point: 2025-01-01 (90%, high)."], lines
     assert not [line for line in lines if line.startswith("-") or not line.strip()]
     assert charts.summary(charts.Series(points=points[:1], title="wcv_6m")) == []

@@ -107,3 +107,26 @@ def test_the_json_holds_table_summary_and_spec(cdi: pd.DataFrame, tmp_path: Path
 def test_an_unknown_file_type_is_refused(cdi: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(QIChartError, match=r"must end in \.csv, \.json, \.svg, \.png"):
         save(qi_chart(cdi, x="month", y="n"), tmp_path / "chart.pdf")
+
+
+def test_a_proportion_drawn_as_a_percentage_reads_as_one() -> None:
+    # 20 months of 100 children, 50 or 52 seen: p = 0.51, 3-sigma = 3·√(0.51·0.49/100) ≈ 0.15.
+    data = pd.DataFrame({"month": range(1, 21), "seen": [50, 52] * 10, "children": [100] * 20})
+    result = qi_chart(data, x="month", y="seen", n="children", chart="p", target=0.6)
+    lines = describe(result).splitlines()
+    assert lines[1] == "Target: 60%."
+    assert lines[3] == (
+        "20 points, 1 to 20. Centre line (mean) 51%. Lower control limit 36%, upper 66%."
+    )
+    tooltips = [t["format"] for t in _tooltips(chart_spec(result).to_dict()) if "format" in t]
+    assert len(tooltips) == 4
+    assert set(tooltips) == {".2%"}
+
+
+def _tooltips(node: object) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = list(node.get("tooltip", [])) if isinstance(node.get("tooltip"), list) else []
+        return found + [t for value in node.values() for t in _tooltips(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in _tooltips(value)]
+    return []

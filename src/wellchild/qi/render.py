@@ -23,7 +23,7 @@ from wellchild.errors import WellchildError
 from wellchild.qi.catalogue import RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
 from wellchild.qi.errors import QIChartError
-from wellchild.qi.text import describe, format_x
+from wellchild.qi.text import describe, format_x, shows_percent
 
 if TYPE_CHECKING:
     import altair as alt
@@ -121,6 +121,7 @@ def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) ->
     )
     x = _x_encoding(result)
     y = alt.Y("y:Q", title=result.y_name, scale=alt.Scale(zero=False), axis=_y_axis(result))
+    number = ".2%" if shows_percent(result) else ".4g"  # as the text summary reads them
     layers = [_lines(result, data, x)]
     if result.x_kind != "category":
         layers.append(
@@ -143,10 +144,10 @@ def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) ->
             ),
             tooltip=[
                 alt.Tooltip("x_label:N", title=result.x_name),
-                alt.Tooltip("y:Q", title=result.y_name, format=".4g"),
-                alt.Tooltip("cl:Q", title="centre", format=".4g"),
-                alt.Tooltip("lcl:Q", title="lower limit", format=".4g"),
-                alt.Tooltip("ucl:Q", title="upper limit", format=".4g"),
+                alt.Tooltip("y:Q", title=result.y_name, format=number),
+                alt.Tooltip("cl:Q", title="centre", format=number),
+                alt.Tooltip("lcl:Q", title="lower limit", format=number),
+                alt.Tooltip("ucl:Q", title="upper limit", format=number),
                 alt.Tooltip("signal:N", title="signal"),
                 alt.Tooltip("notes:N", title="note"),
             ],
@@ -249,7 +250,7 @@ def _y_axis(result: QIChart) -> alt.Axis:
     """Proportions read as percentages, with as many decimals as the spread needs."""
     import altair as alt
 
-    if result.chart not in ("p", "pp") or result.multiply != 1:
+    if not shows_percent(result):
         return alt.Axis()
     values = result.points[["y", "lcl", "ucl"]].to_numpy(dtype=float)
     spread = float(np.nanmax(values) - np.nanmin(values)) * 100

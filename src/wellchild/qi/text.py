@@ -30,7 +30,7 @@ def describe(result: QIChart) -> str:
         f"{RULE_SET_NAMES[result.method]}."
     ]
     if result.target is not None:
-        lines.append(f"Target: {format_value(result.target)}.")
+        lines.append(f"Target: {format_value(result.target, percent=shows_percent(result))}.")
     for (facet, _), points in result.points.groupby(["facet", "part"], sort=False, dropna=False):
         lines.append("")
         lines.append(_heading(result, facet, int(points["part"].iloc[0]), points))
@@ -39,9 +39,15 @@ def describe(result: QIChart) -> str:
     return "\n".join(lines)
 
 
-def format_value(value: float) -> str:
-    """Four significant digits: enough to read a rate or a count off the chart."""
-    return f"{value:.4g}"
+def format_value(value: float, *, percent: bool = False) -> str:
+    """Four significant digits: enough to read a rate or a count off the chart; a
+    proportion drawn as a percentage reads as one (0.7676 → 76.76%)."""
+    return f"{value * 100:.4g}%" if percent else f"{value:.4g}"
+
+
+def shows_percent(result: QIChart) -> bool:
+    """Whether the chart draws its proportions as percentages (p and p' charts, unscaled)."""
+    return result.chart in ("p", "pp") and result.multiply == 1
 
 
 def format_x(value: object) -> str:
@@ -61,10 +67,12 @@ def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame) ->
     first, last = format_x(points["x"].iloc[0]), format_x(points["x"].iloc[-1])
     head = f"{', '.join(where).capitalize()}: " if where else ""
     text = f"{head}{len(points)} points, {first} to {last}."
+    percent = shows_percent(result)
     centre = points["cl"].dropna()
     if not centre.empty:
         statistic = "median" if result.chart in ("run", "g") else "mean"
-        text += f" Centre line ({statistic}) {format_value(float(centre.iloc[0]))}."
+        value = format_value(float(centre.iloc[0]), percent=percent)
+        text += f" Centre line ({statistic}) {value}."
     baseline = points[points["baseline"]]
     if len(baseline) < len(points):
         text += (
@@ -75,16 +83,14 @@ def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame) ->
     lcl, ucl = points["lcl"].dropna(), points["ucl"].dropna()
     if not ucl.empty:
         varying = lcl.nunique() > 1 or ucl.nunique() > 1
-        low = (
-            f"{format_value(float(lcl.min()))}–{format_value(float(lcl.max()))}"
-            if varying
-            else format_value(float(lcl.iloc[0]))
-        )
-        high = (
-            f"{format_value(float(ucl.min()))}–{format_value(float(ucl.max()))}"
-            if varying
-            else format_value(float(ucl.iloc[0]))
-        )
+
+        def limit(values: pd.Series) -> str:
+            if not varying:
+                return format_value(float(values.iloc[0]), percent=percent)
+            low, high = float(values.min()), float(values.max())
+            return f"{format_value(low, percent=percent)}–{format_value(high, percent=percent)}"
+
+        low, high = limit(lcl), limit(ucl)
         text += f" Lower control limit {low}, upper {high}."
     excluded = points.loc[~points["include"], "x"]
     if not excluded.empty:
@@ -112,7 +118,7 @@ def _signals(result: QIChart, points: pd.DataFrame) -> list[str]:
             )
         outside = points[points["sigma_signal"]]
         if not outside.empty:
-            found.append(f"- Outside the 3-sigma limits: {_list_points(outside)}.")
+            found.append(f"- Outside the 3-sigma limits: {_list_points(result, outside)}.")
         return found
     for segment in _segments(points, "ihi_shift", by_side=True):
         found.append(
@@ -139,7 +145,7 @@ def _signals(result: QIChart, points: pd.DataFrame) -> list[str]:
         )
     astronomical = points[points["ihi_astronomical_point"]]
     if not astronomical.empty:
-        found.append(f"- Astronomical point: {_list_points(astronomical)}.")
+        found.append(f"- Astronomical point: {_list_points(result, astronomical)}.")
     return found
 
 
@@ -195,9 +201,10 @@ def _span(segment: pd.DataFrame) -> str:
     return f"{format_x(segment['x'].iloc[0])} to {format_x(segment['x'].iloc[-1])}"
 
 
-def _list_points(points: pd.DataFrame) -> str:
+def _list_points(result: QIChart, points: pd.DataFrame) -> str:
+    percent = shows_percent(result)
     items = [
-        f"{format_x(x)} ({format_value(y)}, {'high' if y > cl else 'low'})"
+        f"{format_x(x)} ({format_value(y, percent=percent)}, {'high' if y > cl else 'low'})"
         for x, y, cl in zip(
             points["x"], points["y"].astype(float), points["cl"].astype(float), strict=True
         )
