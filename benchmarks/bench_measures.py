@@ -59,8 +59,8 @@ def _measure(db: Path, out: Path, *extra: str) -> Measurement:
 
 
 def _spark(db: Path, out: Path, duckdb: Measurement) -> str:
-    """Spark local[2] on the same store, stopped at BENCH_SPARK_LIMIT seconds (900)."""
-    limit = float(os.environ.get("BENCH_SPARK_LIMIT", "900"))
+    """Spark local[2] on the same store, stopped at BENCH_SPARK_LIMIT seconds (2400)."""
+    limit = float(os.environ.get("BENCH_SPARK_LIMIT", "2400"))
     args = ["measure", "--year", YEAR, "--db", str(db), "--out", str(out), "--engine", "spark"]
     try:
         spark = wellchild(*args, timeout=limit)
