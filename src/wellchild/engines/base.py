@@ -39,6 +39,10 @@ class Engine(Protocol):
         """Materialise a table used several times (a no-op where that does not pay)."""
         ...
 
+    def release(self) -> None:
+        """Free every table cached since the last release, once its results are out."""
+        ...
+
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         """Write a table to one Parquet file in its order; return the row count."""
         ...

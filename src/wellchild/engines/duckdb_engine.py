@@ -22,6 +22,7 @@ class DuckDBEngine:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.backend = store.ibis()
+        self._cached: list[ir.Table] = []
 
     @classmethod
     def open(cls, db: Path | None) -> DuckDBEngine:
@@ -33,7 +34,13 @@ class DuckDBEngine:
         return Inputs(**{field: self.backend.table(name) for field, name in INPUT_TABLES.items()})
 
     def cache(self, table: ir.Table) -> ir.Table:
-        return table.cache()
+        cached = table.cache()
+        self._cached.append(cached)
+        return cached
+
+    def release(self) -> None:
+        while self._cached:
+            self._cached.pop().release()
 
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)

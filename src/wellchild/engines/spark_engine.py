@@ -75,6 +75,7 @@ class SparkEngine:
         self.spark = session(master)
         self.backend = ibis.pyspark.connect(self.spark)
         self._tables: dict[str, ir.Table] = {}
+        self._cached: list[ir.Table] = []
 
     @classmethod
     def from_store(cls, db: Path | None, master: str, *, build_core: bool = False) -> SparkEngine:
@@ -109,7 +110,13 @@ class SparkEngine:
         return Inputs(**{field: self._table(name) for field, name in INPUT_TABLES.items()})
 
     def cache(self, table: ir.Table) -> ir.Table:
-        return table.cache()
+        cached = table.cache()
+        self._cached.append(cached)
+        return cached
+
+    def release(self) -> None:
+        while self._cached:
+            self._cached.pop().release()
 
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,19 +72,12 @@ def _batches(engine: Engine, measures: Sequence[Measure]) -> list[Sequence[Measu
     return [[m] for m in measures] if engine.one_measure_at_a_time else [measures]
 
 
-def _release(table: ir.Table) -> None:
-    """Free a cached long table once it is written (Spark keeps it in memory otherwise)."""
-    release = getattr(table, "release", None)
-    if release is not None:
-        release()
-
-
 def strata_table(engine: Engine, ctx: Context, measures: Sequence[Measure]) -> pd.DataFrame:
     """The strata counts of a period, without writing a long table (for a baseline)."""
     tables = []
     for batch in _batches(engine, measures):
-        long, table = counts(engine, ctx, batch)
-        _release(long)
+        _, table = counts(engine, ctx, batch)
+        engine.release()
         tables.append(table)
     return _ordered(pd.concat(tables, ignore_index=True), measures)
 
@@ -98,7 +91,7 @@ def write_long(
     if len(batches) == 1:
         long, table = counts(engine, ctx, measures)
         rows = engine.write_parquet(in_order(long, measures), path)
-        _release(long)
+        engine.release()
         return rows, table
     tables = []
     with tempfile.TemporaryDirectory(prefix=".long-", dir=path.parent) as work:
@@ -107,7 +100,7 @@ def write_long(
             long, table = counts(engine, ctx, batch)
             part = Path(work) / f"{i:03d}.parquet"
             engine.write_parquet(in_order(long, batch), part)
-            _release(long)
+            engine.release()
             parts.append(part)
             tables.append(table)
         rows = _concatenate(parts, path)

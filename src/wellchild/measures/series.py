@@ -233,6 +233,7 @@ def _rolling(
     table: pd.DataFrame = engine.to_arrow(
         ibis.union(*parts) if len(parts) > 1 else parts[0]
     ).to_pandas()
+    engine.release()
     return table
 
 
@@ -256,6 +257,7 @@ def _event_months(
     rows = rows.join(index, "member_id")
     month = rows.index_date.truncate("M").cast("date")
     table: pd.DataFrame = engine.to_arrow(_counts(rows, month, keys)).to_pandas()
+    engine.release()
     return table
 
 
