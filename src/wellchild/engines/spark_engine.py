@@ -54,7 +54,10 @@ def session(master: str, app_name: str = "wellchild") -> Any:
         builder = (
             builder.config("spark.sql.shuffle.partitions", "8")
             .config("spark.default.parallelism", "2")
-            .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
+            # Spark's own default (10 MB): sizes are estimated from compressed Parquet, and
+            # larger broadcasts (64 MB allowed) filled the 4 GB heap with hash tables at 1M
+            # children, every query after that spending its time in garbage collection
+            .config("spark.sql.autoBroadcastJoinThreshold", str(10 * 1024 * 1024))
             .config("spark.driver.memory", "4g")
             .config("spark.sql.adaptive.enabled", "true")
         )
