@@ -52,3 +52,19 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class CachingEngine:
+    """``cache`` and ``release`` for engines on Ibis: every cached table is remembered
+    until the next release drops it."""
+
+    _cached: list[ir.Table]
+
+    def cache(self, table: ir.Table) -> ir.Table:
+        cached = table.cache()
+        self._cached.append(cached)
+        return cached
+
+    def release(self) -> None:
+        while self._cached:
+            self._cached.pop().release()

@@ -7,12 +7,12 @@ from pathlib import Path
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from wellchild.engines.base import INPUT_TABLES
+from wellchild.engines.base import INPUT_TABLES, CachingEngine
 from wellchild.engines.duckdb_store import Store, open_store
 from wellchild.measures.context import Inputs
 
 
-class DuckDBEngine:
+class DuckDBEngine(CachingEngine):
     """Runs Ibis expressions on an open store."""
 
     name = "duckdb"
@@ -32,15 +32,6 @@ class DuckDBEngine:
 
     def inputs(self) -> Inputs:
         return Inputs(**{field: self.backend.table(name) for field, name in INPUT_TABLES.items()})
-
-    def cache(self, table: ir.Table) -> ir.Table:
-        cached = table.cache()
-        self._cached.append(cached)
-        return cached
-
-    def release(self) -> None:
-        while self._cached:
-            self._cached.pop().release()
 
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from wellchild.contract import TABLES
 from wellchild.core.tables import CORE_TABLES
-from wellchild.engines.base import INPUT_TABLES
+from wellchild.engines.base import INPUT_TABLES, CachingEngine
 from wellchild.errors import WellchildError
 from wellchild.measures.context import Inputs
 
@@ -64,7 +64,7 @@ def session(master: str, app_name: str = "wellchild") -> Any:
     return builder.getOrCreate()
 
 
-class SparkEngine:
+class SparkEngine(CachingEngine):
     """Runs Ibis expressions on PySpark over a folder of Parquet tables."""
 
     name = "spark"
@@ -111,15 +111,6 @@ class SparkEngine:
 
     def inputs(self) -> Inputs:
         return Inputs(**{field: self._table(name) for field, name in INPUT_TABLES.items()})
-
-    def cache(self, table: ir.Table) -> ir.Table:
-        cached = table.cache()
-        self._cached.append(cached)
-        return cached
-
-    def release(self) -> None:
-        while self._cached:
-            self._cached.pop().release()
 
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
