@@ -121,7 +121,9 @@ def practice_visits(medical_claim: ir.Table, provider: ir.Table, assignment: ir.
     A paid medical line whose rendering or billing NPI belongs to the practice of the PCP
     assignment covering that date (the latest-starting one where assignments overlap).
     """
-    c = medical_claim.filter(medical_claim.status == PAID)
+    c = medical_claim.filter(medical_claim.status == PAID).select(
+        "member_id", "service_date", "rendering_npi", "billing_npi", "procedure_code"
+    )
     at = practice_on(assignment, c.select("member_id", on=c.service_date).distinct())
     lines = c.join(at, [c.member_id == at.member_id, c.service_date == at.on]).select(
         c.member_id,
@@ -131,33 +133,30 @@ def practice_visits(medical_claim: ir.Table, provider: ir.Table, assignment: ir.
         c.procedure_code,
         at.practice_id,
     )
+    # A line counts by either NPI: one row per line and NPI, then one join with the sites.
+    keep = ("member_id", "service_date", "procedure_code", "practice_id")
+    by_npi = lines.select(*keep, npi=lines.rendering_npi).union(
+        lines.select(*keep, npi=lines.billing_npi), distinct=False
+    )
     sites = provider.select("npi", "practice_id").distinct()
-    by_rendering = lines.semi_join(
-        sites, [lines.rendering_npi == sites.npi, lines.practice_id == sites.practice_id]
+    hits = by_npi.semi_join(
+        sites, [by_npi.npi == sites.npi, by_npi.practice_id == sites.practice_id]
     )
-    by_billing = lines.semi_join(
-        sites, [lines.billing_npi == sites.npi, lines.practice_id == sites.practice_id]
-    )
-    both = by_rendering.union(by_billing, distinct=True)
-    return both.group_by(["member_id", "service_date"]).aggregate(
-        code=both.procedure_code.min(), practice_id=both.practice_id.min()
+    return hits.group_by(["member_id", "service_date"]).aggregate(
+        code=hits.procedure_code.min(), practice_id=hits.practice_id.min()
     )
 
 
 def practice_on(assignment: ir.Table, who: ir.Table) -> ir.Table:
     """The practice of the PCP assignment covering each ``(member_id, on)`` of ``who``:
     ``member_id, on, practice_id``; rows with no covering assignment are left out.
-    Where assignments overlap, the one that started last is used."""
+    Where assignments overlap, the one that started last is used (a child's assignments
+    never share a start date: the load refuses that)."""
     a = assignment
     # Join on the child, then test the dates: a range condition inside the join would
     # make engines fall back to a nested loop.
     j = who.join(a, who.member_id == a.member_id).select(
-        who.member_id, who.on, a.practice_id, a.start_date, a.end_date, a.npi
+        who.member_id, who.on, a.practice_id, a.start_date, a.end_date
     )
     j = j.filter((j.start_date <= j.on) & (j.end_date.isnull() | (j.end_date >= j.on)))
-    ranked = j.mutate(
-        rank=ibis.row_number().over(
-            group_by=[j.member_id, j.on], order_by=[ibis.desc(j.start_date), j.practice_id, j.npi]
-        )
-    )
-    return ranked.filter(ranked.rank == 0).select("member_id", "on", "practice_id")
+    return j.group_by(["member_id", "on"]).aggregate(practice_id=j.practice_id.argmax(j.start_date))
