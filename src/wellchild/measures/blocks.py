@@ -330,6 +330,13 @@ def _nth_date(
     )
     j = j.filter(window.contains(ctx, j, j.day))
     per_day = j.group_by("member_id", "day").aggregate(code=j.code.min())
+    if at_least == 1:  # the first date: an aggregate, no need to number the dates
+        hit = per_day.group_by("member_id").aggregate(
+            evidence_date=per_day.day.min(), evidence_code=per_day.code.argmin(per_day.day)
+        )
+        return pop.join(hit, pop.member_id == hit.member_id).select(
+            pop, hit.evidence_date, hit.evidence_code
+        )
     if spacing > 0:
         chosen = _spaced(per_day, spacing, at_least)
     else:
