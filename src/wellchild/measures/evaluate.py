@@ -47,6 +47,8 @@ LONG_SCHEMA = ibis.schema(
         "evidence_code": "string",
     }
 )
+# A long row as the measures build it: the contract's columns and the window's end.
+ROW_SCHEMA = ibis.schema({**LONG_SCHEMA, "window_end": "date"})
 
 
 def population(ctx: Context) -> ir.Table:
@@ -55,13 +57,13 @@ def population(ctx: Context) -> ir.Table:
     return m.select("member_id", "birth_date", "death_date")
 
 
-def measure_rows(ctx: Context, measure: Measure) -> ir.Table:
-    """The long rows of one measure: every child, flagged, plus ``window_end`` (the day
-    attribution and strata are read on; null outside the denominator)."""
+def _decided(ctx: Context, measure: Measure) -> ir.Table:
+    """The children in one measure's denominator with what the measure decided about
+    them: ``member_id, window_end, _reason, _met, _date, _code``."""
     pop = population(ctx)
     # The denominator feeds exclusions, numerator and attribution: build it once.
     den = ctx.cache(measure.denominator(ctx, pop))
-    den_keys = den.select("member_id", _window_end=measure.attribution(ctx, den)).distinct()
+    t = den.select("member_id", window_end=measure.attribution(ctx, den)).distinct()
 
     reasons = [
         e.criterion(ctx, den).select(
@@ -81,43 +83,100 @@ def measure_rows(ctx: Context, measure: Measure) -> ir.Table:
     met = met.group_by("member_id").aggregate(
         _date=met.evidence_date.min(), _code=met.evidence_code.min()
     )
-    practice = practice_on(
-        ctx.inputs.pcp_assignment, den_keys.select("member_id", on=den_keys._window_end)
-    ).select("member_id", _practice=ibis._.practice_id)
-
-    start, end = measure.period(ctx.period)
-    t = pop.select("member_id")
-    t = t.left_join(den_keys, "member_id").select(
-        t.member_id, _in=den_keys.member_id.notnull(), _end=den_keys._window_end
-    )
-    t = t.left_join(excluded, "member_id").select(t, _reason=excluded._reason)
+    t = t.left_join(excluded, "member_id").select(t, excluded._reason)
     t = t.left_join(met, "member_id").select(
         t, _met=met.member_id.notnull(), _date=met._date, _code=met._code
     )
-    t = t.left_join(practice, "member_id").select(t, _practice=practice._practice)
-    is_excluded = t._in & t._reason.notnull()
-    is_met = t._in & ~is_excluded & t._met
-    return t.select(
-        member_id=t.member_id,
+    start, end = measure.period(ctx.period)
+    return t.mutate(
         measure_id=ibis.literal(measure.id),
         measure_version=ibis.literal(measure.version),
         period_start=ibis.literal(start),
         period_end=ibis.literal(end),
-        practice_id=ibis.ifelse(t._in, t._practice, ibis.null("string")),
-        in_denominator=t._in,
+    ).cast({"window_end": "date", "_date": "date", "_code": "string"})
+
+
+def denominators(ctx: Context, measures: Sequence[Measure]) -> ir.Table:
+    """The long rows of the children in the measures' denominators, with ``window_end``
+    (the day attribution and strata are read on), unordered.
+
+    Everything a measure decides is decided here, on the denominator alone; the rows of
+    the other children (:func:`every_child`) say only that they are not in it. The
+    practice is read once for every child and window end of all the measures.
+    """
+    parts = [_decided(ctx, m) for m in measures]
+    t = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    keys = t.select("member_id", on=t.window_end).distinct()
+    practice = practice_on(ctx.inputs.pcp_assignment, keys)
+    t = t.left_join(
+        practice, [t.member_id == practice.member_id, t.window_end == practice.on]
+    ).select(t, _practice=practice.practice_id)
+    is_excluded = t._reason.notnull()
+    is_met = ~is_excluded & t._met
+    return t.select(
+        member_id=t.member_id,
+        measure_id=t.measure_id,
+        measure_version=t.measure_version,
+        period_start=t.period_start,
+        period_end=t.period_end,
+        practice_id=t._practice,
+        in_denominator=ibis.literal(True),
         excluded=is_excluded,
-        exclusion_reason=ibis.ifelse(is_excluded, t._reason, ibis.null("string")),
+        exclusion_reason=t._reason,
         met=is_met,
         evidence_date=ibis.ifelse(is_met, t._date, ibis.null("date")),
         evidence_code=ibis.ifelse(is_met, t._code, ibis.null("string")),
-        window_end=t._end,
-    ).cast({**LONG_SCHEMA, "window_end": "date"})
+        window_end=t.window_end,
+    ).cast(ROW_SCHEMA)
+
+
+def denominator_rows(ctx: Context, measure: Measure) -> ir.Table:
+    """The long rows of the children in one measure's denominator (:func:`denominators`)."""
+    return denominators(ctx, [measure])
+
+
+def every_child(ctx: Context, denominator: ir.Table, measures: Sequence[Measure]) -> ir.Table:
+    """The long rows of every child of the member table for each measure: the rows of
+    ``denominator`` (:func:`denominator_rows` of these measures) and, for every other
+    child, a row that says it is not in the measure's denominator."""
+    parts = []
+    for measure in measures:
+        start, end = measure.period(ctx.period)
+        d = denominator.filter(denominator.measure_id == measure.id)
+        t = population(ctx).select("member_id")
+        t = t.left_join(d, "member_id").select(
+            t.member_id, *(d[c] for c in ROW_SCHEMA if c != "member_id")
+        )
+        inside = t.in_denominator.notnull()
+        parts.append(
+            t.select(
+                "member_id",
+                measure_id=ibis.literal(measure.id),
+                measure_version=ibis.literal(measure.version),
+                period_start=ibis.literal(start),
+                period_end=ibis.literal(end),
+                practice_id=t.practice_id,
+                in_denominator=inside,
+                excluded=t.excluded.fill_null(False),
+                exclusion_reason=t.exclusion_reason,
+                met=t.met.fill_null(False),
+                evidence_date=t.evidence_date,
+                evidence_code=t.evidence_code,
+                window_end=t.window_end,
+            ).cast(ROW_SCHEMA)
+        )
+    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+
+
+def measure_rows(ctx: Context, measure: Measure) -> ir.Table:
+    """The long rows of one measure: every child, flagged, plus ``window_end`` (null
+    outside the denominator)."""
+    return every_child(ctx, denominator_rows(ctx, measure), [measure])
 
 
 def long_table(ctx: Context, measures: Sequence[Measure]) -> ir.Table:
     """The long rows of several measures (with ``window_end``), unordered."""
-    parts = [measure_rows(ctx, m) for m in measures]
-    return parts[0] if len(parts) == 1 else ibis.union(*parts)
+    return every_child(ctx, denominators(ctx, measures), measures)
 
 
 def in_order(long: ir.Table, measures: Sequence[Measure]) -> ir.Table:

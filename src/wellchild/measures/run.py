@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from wellchild import __version__
 from wellchild.engines.base import Engine
 from wellchild.measures.context import Context, Period, Settings
-from wellchild.measures.evaluate import in_order, long_table
+from wellchild.measures.evaluate import denominators, every_child, in_order
 from wellchild.measures.registry import Measure, all_measures
 from wellchild.measures.summary import (
     DIMENSIONS,
@@ -60,11 +60,13 @@ class MeasureRun:
 def counts(
     engine: Engine, ctx: Context, measures: Sequence[Measure]
 ) -> tuple[ir.Table, pd.DataFrame]:
-    """The cached long table (with window ends) and the strata counts of a period."""
-    long = engine.cache(long_table(ctx, measures))
-    rows = strata_rows(long, ctx.inputs.member, ctx.inputs.enrollment)
+    """The cached denominator rows of a period (with window ends) and their strata
+    counts. Only the denominator is kept: the long table's other rows are written
+    straight from the member table (:func:`every_child`)."""
+    den = engine.cache(denominators(ctx, measures))
+    rows = strata_rows(den, ctx.inputs.member, ctx.inputs.enrollment)
     table = engine.to_arrow(strata_counts(rows, DIMENSIONS)).to_pandas()
-    return long, _ordered(table, measures)
+    return den, _ordered(table, measures)
 
 
 def _batches(engine: Engine, measures: Sequence[Measure]) -> list[Sequence[Measure]]:
@@ -89,17 +91,17 @@ def write_long(
     and return its row count and the strata counts."""
     batches = _batches(engine, measures)
     if len(batches) == 1:
-        long, table = counts(engine, ctx, measures)
-        rows = engine.write_parquet(in_order(long, measures), path)
+        den, table = counts(engine, ctx, measures)
+        rows = engine.write_parquet(in_order(every_child(ctx, den, measures), measures), path)
         engine.release()
         return rows, table
     tables = []
     with tempfile.TemporaryDirectory(prefix=".long-", dir=path.parent) as work:
         parts = []
         for i, batch in enumerate(batches):
-            long, table = counts(engine, ctx, batch)
+            den, table = counts(engine, ctx, batch)
             part = Path(work) / f"{i:03d}.parquet"
-            engine.write_parquet(in_order(long, batch), part)
+            engine.write_parquet(in_order(every_child(ctx, den, batch), batch), part)
             engine.release()
             parts.append(part)
             tables.append(table)

@@ -52,7 +52,7 @@ def strata_rows(long: ir.Table, member: ir.Table, enrollment: ir.Table) -> ir.Ta
     )
     j = d.join(m, "member_id")
     e = enrollment
-    keys = j.select("member_id", on=j.window_end).distinct()
+    keys = d.select("member_id", on=d.window_end).distinct()
     covering = keys.join(e, keys.member_id == e.member_id).select(
         keys.member_id, keys.on, e.plan_id, e.dental_delivery, e.start_date, e.end_date
     )
