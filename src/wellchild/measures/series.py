@@ -27,7 +27,7 @@ from wellchild.core.dates import add_years_py
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
 from wellchild.measures.context import Context, Period, Settings
-from wellchild.measures.evaluate import measure_rows, population
+from wellchild.measures.evaluate import denominator_rows, population
 from wellchild.measures.registry import Measure
 
 EVENT_MONTH_MEASURES = ("dental_after_pcp",)
@@ -228,7 +228,7 @@ def _rolling(
     parts = []
     for month in wanted:
         ctx = Context(inputs, rolling_period(month), settings, cache=engine.cache)
-        rows = _keyed(_scoped(measure_rows(ctx, measure), ctx, scope), ctx, keys)
+        rows = _keyed(_scoped(denominator_rows(ctx, measure), ctx, scope), ctx, keys)
         parts.append(_counts(rows, ibis.literal(month), keys))
     table: pd.DataFrame = engine.to_arrow(
         ibis.union(*parts) if len(parts) > 1 else parts[0]
@@ -252,7 +252,7 @@ def _event_months(
         program_start=wanted[0],
     )
     ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
-    rows = _keyed(_scoped(measure_rows(ctx, measure), ctx, scope), ctx, keys)
+    rows = _keyed(_scoped(denominator_rows(ctx, measure), ctx, scope), ctx, keys)
     index = measure.denominator(ctx, population(ctx)).select("member_id", "index_date")
     rows = rows.join(index, "member_id")
     month = rows.index_date.truncate("M").cast("date")

@@ -26,7 +26,7 @@ from wellchild.core.dates import add_years_py
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
 from wellchild.measures.context import Context, Period, Settings
-from wellchild.measures.evaluate import measure_rows
+from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
 from wellchild.measures.summary import wilson
 from wellchild.outreach.rank import practices
@@ -86,7 +86,7 @@ def outcome(engine: Engine, program_start: dt.date, as_of: dt.date) -> pd.DataFr
     """``dental_after_pcp`` rows in the denominator and not excluded, with the child's
     language and race/ethnicity."""
     ctx = _context(engine, program_start, as_of)
-    rows = measure_rows(ctx, get("dental_after_pcp"))
+    rows = denominator_rows(ctx, get("dental_after_pcp"))
     rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
     m = ctx.inputs.member
     rows = rows.join(m, rows.member_id == m.member_id).select(
@@ -100,7 +100,7 @@ def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
     """Per practice on a day: children 1–5 assigned (panel) and non-utilizers among them,
     with the practice's name and county."""
     ctx = _context(engine, on, on)
-    rows = measure_rows(ctx, get("dental_12m"))
+    rows = denominator_rows(ctx, get("dental_12m"))
     rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
     counts = rows.group_by("practice_id").aggregate(
         panel=rows.count(), non_utilizers=(~rows.met).sum()
@@ -114,7 +114,7 @@ def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
 def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> set[str]:
     """The children on the chosen practices' gap lists on a day."""
     ctx = _context(engine, on, on)
-    rows = measure_rows(ctx, get("dental_12m"))
+    rows = denominator_rows(ctx, get("dental_12m"))
     rows = rows.filter(
         rows.in_denominator & ~rows.excluded & ~rows.met & rows.practice_id.isin(list(chosen))
     )

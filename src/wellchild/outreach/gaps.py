@@ -22,7 +22,7 @@ from wellchild.core.dates import add_years_py
 from wellchild.engines.base import Engine
 from wellchild.geography.places import distance_km, zip_place
 from wellchild.measures.context import Context, Period, Settings
-from wellchild.measures.evaluate import measure_rows
+from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
 
 WELL_CHILD_GAPS = ("w30_1", "w30_2", "wcv")
@@ -65,12 +65,12 @@ def _context(engine: Engine, as_of: dt.date) -> Context:
 def _gap_flags(ctx: Context, practice_id: str) -> ir.Table:
     """One row per child of the practice's non-utilizers with a boolean per
     well-child measure: in its denominator, not excluded, not met."""
-    dental = measure_rows(ctx, get("dental_12m"))
+    dental = denominator_rows(ctx, get("dental_12m"))
     who = dental.filter(
         dental.in_denominator & ~dental.excluded & ~dental.met & (dental.practice_id == practice_id)
     ).select("member_id")
     for measure_id in WELL_CHILD_GAPS:
-        rows = measure_rows(ctx, get(measure_id))
+        rows = denominator_rows(ctx, get(measure_id))
         gap = rows.filter(rows.in_denominator & ~rows.excluded & ~rows.met).select(
             "member_id", _gap=ibis.literal(True)
         )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from wellchild.engines.base import Engine
 from wellchild.measures.context import Context, Period, Settings
-from wellchild.measures.evaluate import measure_rows
+from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
 from wellchild.measures.summary import SMALL_DENOMINATOR, wilson
 
@@ -48,7 +48,7 @@ def non_utilizer_rows(engine: Engine, as_of: dt.date) -> ir.Table:
     """``dental_12m`` rows of children in the denominator and not excluded, with the
     child's county and language: ``member_id, practice_id, met, county_fips, language``."""
     ctx = Context(engine.inputs(), Period.for_year(as_of.year, as_of=as_of), Settings.from_config())
-    rows = measure_rows(ctx, get("dental_12m"))
+    rows = denominator_rows(ctx, get("dental_12m"))
     rows = rows.filter(rows.in_denominator & ~rows.excluded)
     m = ctx.inputs.member
     return rows.join(m, rows.member_id == m.member_id).select(
