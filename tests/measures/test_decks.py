@@ -71,6 +71,8 @@ class Runs:
             finally:
                 if engine == "duckdb":
                     runner.close()
+                else:
+                    runner.release()
             self.results[key] = table.to_pandas()
         return self.results[key]
 

@@ -58,4 +58,5 @@ class DuckDBEngine(CachingEngine):
         return out
 
     def close(self) -> None:
+        self.release()  # drop the cached tables while the connection is still open
         self.store.close()

@@ -133,4 +133,5 @@ class SparkEngine(CachingEngine):
         return self.backend.to_pyarrow(table)
 
     def close(self) -> None:
+        self.release()
         self.spark.stop()
