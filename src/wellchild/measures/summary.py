@@ -42,11 +42,14 @@ SMALL_DENOMINATOR = 30  # NCQA and CMS flag rates on fewer than 30 children
 AGE_BANDS = ((0, 0, "under 1"), (1, 2, "1–2"), (3, 5, "3–5"), (6, 11, "6–11"), (12, 17, "12–17"))
 
 
-def strata_rows(long: ir.Table, member: ir.Table, enrollment: ir.Table) -> ir.Table:
-    """Denominator rows with the value of every stratum, read on each row's window end:
-    the plan and dental delivery of the coverage span that day (the latest-starting one
-    if several), the age band that day, and the child's own attributes."""
-    d = long.filter(long.in_denominator)
+def strata_rows(denominator: ir.Table, member: ir.Table, enrollment: ir.Table) -> ir.Table:
+    """Denominator rows (``member_id, measure_id, excluded, met, practice_id,
+    window_end``) with the value of every stratum, read on each row's window end: the
+    plan and dental delivery of the coverage span that day (the latest-starting one if
+    several), the age band that day, and the child's own attributes."""
+    d = denominator.select(
+        "member_id", "measure_id", "excluded", "met", "practice_id", "window_end"
+    )
     m = member.select(
         "member_id", "race_ethnicity", "language", "sex", "birth_date", county=member.county_fips
     )
@@ -89,28 +92,31 @@ def strata_rows(long: ir.Table, member: ir.Table, enrollment: ir.Table) -> ir.Ta
 
 def strata_counts(rows: ir.Table, dimensions: Sequence[str] = DIMENSIONS) -> ir.Table:
     """``measure_id, dimension, group, eligible, excluded, numerator`` for the total and
-    every group of every dimension."""
-    parts = []
-    for dimension, column in [(TOTAL[0], None), *((d, d) for d in dimensions)]:
-        group = ibis.literal(TOTAL[1]) if column is None else rows[column].cast("string")
-        t = rows.mutate(_group=group)
-        parts.append(
-            t.group_by(["measure_id", "_group"])
-            .aggregate(
-                eligible=t.count(),
-                excluded=t.excluded.cast("int64").sum(),
-                numerator=t.met.cast("int64").sum(),
-            )
-            .select(
-                "measure_id",
-                dimension=ibis.literal(dimension),
-                group="_group",
-                eligible="eligible",
-                excluded="excluded",
-                numerator="numerator",
-            )
-        )
-    return ibis.union(*parts)
+    every group of every dimension.
+
+    Each row is unnested into one ``(dimension, group)`` pair per dimension and counted
+    in one aggregation: the rows are read once, never stored for a pass per dimension.
+    """
+    names = (TOTAL[0], *dimensions)
+    groups = (ibis.literal(TOTAL[1]), *(rows[d].cast("string") for d in dimensions))
+    # the dimension as its position: a small integer is quicker to group on than a name
+    pairs = ibis.array(
+        [
+            ibis.struct({"dimension": ibis.literal(i, "int8"), "group": group})
+            for i, group in enumerate(groups)
+        ]
+    )
+    t = rows.select("measure_id", "excluded", "met", _pair=pairs.unnest())
+    t = t.select("measure_id", "excluded", "met", _d=t._pair.dimension, group=t._pair.group)
+    counts = t.group_by(["measure_id", "_d", "group"]).aggregate(
+        eligible=t.count(),
+        excluded=t.excluded.cast("int64").sum(),
+        numerator=t.met.cast("int64").sum(),
+    )
+    dimension = ibis.cases(*((counts._d == i, name) for i, name in enumerate(names)))
+    return counts.select(
+        "measure_id", "group", "eligible", "excluded", "numerator", dimension=dimension
+    ).relocate("dimension", after="measure_id")
 
 
 def wilson(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
