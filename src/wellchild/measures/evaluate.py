@@ -187,12 +187,6 @@ def every_child(ctx: Context, decided: ir.Table, measures: Sequence[Measure]) ->
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
-def measure_rows(ctx: Context, measure: Measure) -> ir.Table:
-    """The long rows of one measure: every child, flagged, plus ``window_end`` (null
-    outside the denominator)."""
-    return every_child(ctx, denominators(ctx, [measure]), [measure])
-
-
 def long_table(ctx: Context, measures: Sequence[Measure]) -> ir.Table:
     """The long rows of several measures (with ``window_end``), unordered."""
     return every_child(ctx, denominators(ctx, measures), measures)
