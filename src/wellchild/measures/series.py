@@ -133,7 +133,7 @@ def _keyed(rows: ir.Table, ctx: Context, keys: tuple[str, ...]) -> ir.Table:
 
 
 def _counts(rows: ir.Table, month: ir.Value, keys: tuple[str, ...]) -> ir.Table:
-    counted = rows.filter(rows.in_denominator & ~rows.excluded)
+    counted = rows.filter(~rows.excluded)
     return counted.group_by(month=month, **{k: counted[k] for k in keys}).aggregate(
         numerator=counted.met.cast("int64").sum(), denominator=counted.count()
     )

@@ -87,7 +87,7 @@ def outcome(engine: Engine, program_start: dt.date, as_of: dt.date) -> pd.DataFr
     language and race/ethnicity."""
     ctx = _context(engine, program_start, as_of)
     rows = denominator_rows(ctx, get("dental_after_pcp"))
-    rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
+    rows = rows.filter(~rows.excluded & rows.practice_id.notnull())
     m = ctx.inputs.member
     rows = rows.join(m, rows.member_id == m.member_id).select(
         rows.member_id, rows.practice_id, rows.met, m.language, m.race_ethnicity
@@ -101,7 +101,7 @@ def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
     with the practice's name and county."""
     ctx = _context(engine, on, on)
     rows = denominator_rows(ctx, get("dental_12m"))
-    rows = rows.filter(rows.in_denominator & ~rows.excluded & rows.practice_id.notnull())
+    rows = rows.filter(~rows.excluded & rows.practice_id.notnull())
     counts = rows.group_by("practice_id").aggregate(
         panel=rows.count(), non_utilizers=(~rows.met).sum()
     )
@@ -115,9 +115,7 @@ def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> set[str
     """The children on the chosen practices' gap lists on a day."""
     ctx = _context(engine, on, on)
     rows = denominator_rows(ctx, get("dental_12m"))
-    rows = rows.filter(
-        rows.in_denominator & ~rows.excluded & ~rows.met & rows.practice_id.isin(list(chosen))
-    )
+    rows = rows.filter(~rows.excluded & ~rows.met & rows.practice_id.isin(list(chosen)))
     ids = engine.to_arrow(rows.select("member_id")).column("member_id").to_pylist()
     return {str(i) for i in ids}
 

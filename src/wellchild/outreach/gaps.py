@@ -67,13 +67,11 @@ def _gap_flags(ctx: Context, practice_id: str) -> ir.Table:
     well-child measure: in its denominator, not excluded, not met."""
     dental = denominator_rows(ctx, get("dental_12m"))
     who = dental.filter(
-        dental.in_denominator & ~dental.excluded & ~dental.met & (dental.practice_id == practice_id)
+        ~dental.excluded & ~dental.met & (dental.practice_id == practice_id)
     ).select("member_id")
     for measure_id in WELL_CHILD_GAPS:
         rows = denominator_rows(ctx, get(measure_id))
-        gap = rows.filter(rows.in_denominator & ~rows.excluded & ~rows.met).select(
-            "member_id", _gap=ibis.literal(True)
-        )
+        gap = rows.filter(~rows.excluded & ~rows.met).select("member_id", _gap=ibis.literal(True))
         who = who.left_join(gap, "member_id").select(
             who, **{f"gap_{measure_id}": gap._gap.fill_null(False)}
         )

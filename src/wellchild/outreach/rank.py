@@ -49,7 +49,7 @@ def non_utilizer_rows(engine: Engine, as_of: dt.date) -> ir.Table:
     child's county and language: ``member_id, practice_id, met, county_fips, language``."""
     ctx = Context(engine.inputs(), Period.for_year(as_of.year, as_of=as_of), Settings.from_config())
     rows = denominator_rows(ctx, get("dental_12m"))
-    rows = rows.filter(rows.in_denominator & ~rows.excluded)
+    rows = rows.filter(~rows.excluded)
     m = ctx.inputs.member
     return rows.join(m, rows.member_id == m.member_id).select(
         rows.member_id, rows.practice_id, rows.met, m.county_fips, m.language
