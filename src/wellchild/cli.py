@@ -313,7 +313,12 @@ def measure(
         typer.Option(help="Aim in percentage points over the baseline, MEASURE=POINTS."),
     ] = None,
     public: Annotated[
-        bool, typer.Option("--public", help="Apply the small-cell policy to summary.csv.")
+        bool,
+        typer.Option(
+            "--public",
+            help="Write only a publishable summary.csv: small cells suppressed and the "
+            "result attacked; no long table (use a folder of its own).",
+        ),
     ] = False,
     telehealth: Annotated[
         bool | None,
@@ -393,7 +398,8 @@ def measure(
         runner.close()
     out.print(measure_table(result.summary, baseline=baseline_year is not None))
     out.print(NOT_HEDIS)
-    out.print(f"Long table: {result.long_path} ({result.rows:,} rows)")
+    if result.long_path is not None:
+        out.print(f"Long table: {result.long_path} ({result.rows:,} rows)")
     out.print(f"Summary:    {result.summary_path}")
     out.print(f"Took {result.seconds:.1f} s on {engine}.")
 

@@ -1,4 +1,5 @@
-"""Run measures on an engine and write ``measure_long.parquet`` and ``summary.csv``.
+"""Run measures on an engine and write ``measure_long.parquet`` and ``summary.csv``
+(with ``public=True``: only the suppressed ``summary.csv`` and ``run.json``).
 
 The Python API behind ``wellchild measure``::
 
@@ -26,6 +27,7 @@ import pyarrow.parquet as pq
 
 from wellchild import __version__
 from wellchild.engines.base import Engine
+from wellchild.errors import WellchildError
 from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import LONG_COLUMNS, denominators, every_child
 from wellchild.measures.registry import Measure, all_measures
@@ -38,6 +40,7 @@ from wellchild.measures.summary import (
 )
 from wellchild.measures.suppression import publish
 
+LONG = "measure_long.parquet"
 NOT_HEDIS = (
     "Quality-improvement versions of the published measures, following the specification "
     "versions named per measure: not audited HEDIS rates."
@@ -49,7 +52,7 @@ class MeasureRun:
     """A finished run: where its files are, and the summary itself."""
 
     out: Path
-    long_path: Path
+    long_path: Path | None  # None for a public run, which writes no member-level file
     summary_path: Path
     rows: int
     seconds: float
@@ -147,14 +150,25 @@ def run_measures(
     references: Mapping[str, str] | None = None,
     public: bool = False,
 ) -> MeasureRun:
-    """Evaluate ``measures`` (all by default) for ``period`` and write the run to ``out``."""
+    """Evaluate ``measures`` (all by default) for ``period`` and write the run to ``out``.
+
+    A ``public`` run writes only what may be published: ``summary.csv`` through the
+    small-cell policy and its attack (:func:`~wellchild.measures.suppression.publish`,
+    which refuses a table that would give a count away) and ``run.json``; no long
+    table, and never into a folder that already holds one."""
     started = time.perf_counter()
     settings = settings or Settings.from_config()
     chosen = tuple(measures or all_measures())
     ctx = Context(engine.inputs(), period, settings, cache=engine.cache)
-    out.mkdir(parents=True, exist_ok=True)
-    long_path = out / "measure_long.parquet"
-    rows, table = write_long(engine, ctx, chosen, long_path)
+    long_path: Path | None = out / LONG
+    if public:
+        _check_public_folder(out)
+        long_path, rows = None, 0
+        table = strata_table(engine, ctx, chosen)
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        rows, table = write_long(engine, ctx, chosen, out / LONG)
 
     stats = statistics(table, references=references)
     if baseline is not None:
@@ -203,6 +217,16 @@ def run_measures(
         summary=summary,
         measures=tuple(m.id for m in chosen),
     )
+
+
+def _check_public_folder(out: Path) -> None:
+    """A public run's folder must be publishable as a whole: nothing member-level in it."""
+    if (out / LONG).exists():
+        raise WellchildError(
+            f"{out} holds {LONG}, one row per child: public output goes to a folder with "
+            "nothing member-level in it, so that the whole folder can be published.",
+            hint="Give --public its own --out folder (e.g. --out measures-2024-public).",
+        )
 
 
 def _aims(measures: Sequence[Measure], overrides: Mapping[str, float] | None) -> dict[str, float]:

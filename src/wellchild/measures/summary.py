@@ -188,25 +188,81 @@ def with_baseline(
 
     ``aims`` maps a measure id to its aim in percentage points (``{"wcv_6m": 10}``);
     measures without an aim get no target. Progress = (rate − baseline) / (target −
-    baseline). The disparity aim is met when |difference now| ≤ 0.9 × |difference then|.
+    baseline). The gaps of both years are to today's reference group
+    (:func:`disparities`); the disparity aim is met when |difference now| ≤ 0.9 ×
+    |difference then|.
     """
     keys = ["measure_id", "dimension", "group"]
-    base = baseline[[*keys, "denominator", "numerator", "rate", "difference"]].rename(
-        columns={
-            "denominator": "baseline_denominator",
-            "numerator": "baseline_numerator",
-            "rate": "baseline_rate",
-            "difference": "baseline_difference",
-        }
+    base = (
+        baseline[[*keys, "denominator", "numerator", "rate"]]
+        .rename(
+            columns={
+                "denominator": "baseline_denominator",
+                "numerator": "baseline_numerator",
+                "rate": "baseline_rate",
+            }
+        )
+        .assign(baseline_difference=np.nan)
     )
     out = current.merge(base, on=keys, how="left")
     points = out["measure_id"].map(lambda m: aims.get(str(m), np.nan)).astype(float)
     out["target_rate"] = out["baseline_rate"] + points / 100
     span = out["target_rate"] - out["baseline_rate"]
     out["progress"] = np.where(span != 0, (out["rate"] - out["baseline_rate"]) / span, np.nan)
-    then = out["baseline_difference"].abs()
-    now = out["difference"].abs()
-    out["disparity_change"] = np.where(then > 0, now / then - 1, np.nan)
-    known = out["baseline_difference"].notna() & out["difference"].notna()
-    out["disparity_aim_met"] = (now <= 0.9 * then).astype("boolean").mask(~known)
+    return disparities(out, references=references_of(out))
+
+
+def references_of(table: pd.DataFrame) -> dict[tuple[str, str], str | None]:
+    """The reference group of each measure's dimension, as ``table`` names it."""
+    out: dict[tuple[str, str], str | None] = {}
+    for (measure_id, dimension), rows in table.groupby(["measure_id", "dimension"], sort=False):
+        named = rows["reference_group"].dropna()
+        out[(str(measure_id), str(dimension))] = str(named.iloc[0]) if len(named) else None
+    return out
+
+
+def disparities(
+    table: pd.DataFrame, *, references: Mapping[tuple[str, str], str | None]
+) -> pd.DataFrame:
+    """Each group's gap to its dimension's reference group (``references`` maps
+    ``(measure_id, dimension)`` to it): ``difference`` and ``ratio`` now and, with a
+    baseline, ``baseline_difference`` to the *same* group's baseline rate,
+    ``disparity_change`` and ``disparity_aim_met``. One reference for both years, so
+    "change in the gap" compares like with like; where the reference's rate is missing
+    (hidden, or the group absent that year) the gap is blank, never measured to another
+    group."""
+    out = table.copy()
+    out["reference_group"] = out["reference_group"].astype(object)
+    baseline = "baseline_rate" in out
+    for (measure_id, dimension), rows in out.groupby(["measure_id", "dimension"], sort=False):
+        if dimension == TOTAL[0]:
+            continue
+        index = rows.index
+        reference = references.get((str(measure_id), str(dimension)))
+        mine = rows[rows["group"] == reference]
+        if reference is None or mine.empty:
+            out.loc[index, "reference_group"] = None
+            out.loc[index, ["difference", "ratio"]] = np.nan
+            if baseline:
+                out.loc[index, "baseline_difference"] = np.nan
+            continue
+        ref_rate = float(mine["rate"].iloc[0])
+        out.loc[index, "reference_group"] = reference
+        out.loc[index, "difference"] = out.loc[index, "rate"] - ref_rate
+        out.loc[index, "ratio"] = out.loc[index, "rate"] / ref_rate if ref_rate > 0 else np.nan
+        if baseline:
+            ref_base = float(mine["baseline_rate"].iloc[0])
+            out.loc[index, "baseline_difference"] = out.loc[index, "baseline_rate"] - ref_base
+    if baseline:
+        if "baseline_difference" not in out:
+            out["baseline_difference"] = np.nan
+        then = out["baseline_difference"].abs()
+        now = out["difference"].abs()
+        out["disparity_change"] = np.where(then > 0, now / then - 1, np.nan)
+        known = (
+            out["baseline_difference"].notna()
+            & out["difference"].notna()
+            & (out["group"] != out["reference_group"])  # no gap to itself
+        )
+        out["disparity_aim_met"] = (now <= 0.9 * then).astype("boolean").mask(~known)
     return out

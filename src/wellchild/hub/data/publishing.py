@@ -224,6 +224,7 @@ def _suppressed_series(
     others = _published_rates(exclude=None)
     if not others.empty:
         points = policy.follow(points, others, point_truth=truth)
+    policy.check_series(points, series)
     return points
 
 
