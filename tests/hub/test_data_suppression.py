@@ -1,10 +1,11 @@
 """No public response gives away a small count: a run full of small cells is published,
 every public page, chart, CSV and JSON of it is fetched, and what they show is checked.
 
-Three checks: no count from 1 to 10 is shown anywhere; the cells the responses leave
-blank cannot be worked out from the ones they show (the shared audit and the hub's own,
-table by table: each measure's strata, each month of each series); and no hidden rate is
-written anywhere, in any form a page uses, unless a shown value writes the same.
+Three checks: no count from 1 to 10 is shown anywhere; the product's own attack, run on
+every count the responses show (collected from all of them, each in its place), learns
+nothing about what they hide (each measure's strata, each month of each series); and no
+hidden rate is written anywhere, in any form a page uses, unless a shown value writes the
+same.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import pytest
 from data_run import tiny_run
 from django.test import Client
 
-from wellchild.hub.data import policy, publishing
+from wellchild.hub.data import publishing
 from wellchild.hub.data.labels import PUBLIC_DIMENSIONS
-from wellchild.measures.suppression import audit
+from wellchild.measures.suppression import attack, describe
 
 KINDS = ("denominator", "numerator")
 
@@ -108,66 +109,115 @@ def _published_strata(responses: dict[str, str], measure_id: str) -> pd.DataFram
     return rows
 
 
-def test_what_the_strata_hide_cannot_be_worked_out(responses: dict[str, str]) -> None:
+def _collected(responses: dict[str, str]) -> dict[tuple[str, ...], dict[str, int]]:
+    """Every count any response shows, by where it belongs: ``(measure, dimension,
+    group)`` for the strata and totals (strata CSV, the run's CSV, JSON), ``(measure,
+    "month", where, month)`` for the series (monthly CSVs, JSON). A count shown twice
+    must be the same count."""
+    seen: dict[tuple[str, ...], dict[str, int]] = {}
+
+    def note(place: tuple[str, ...], row: dict[str, Any]) -> None:
+        for kind in KINDS:
+            value = row.get(kind)
+            if value not in (None, ""):
+                known = seen.setdefault(place, {})
+                assert known.get(kind, int(value)) == int(value), (place, kind)
+                known[kind] = int(value)
+
+    for path, text in responses.items():
+        strata = re.search(r"/([a-z0-9_]+)/strata\.csv$", path)
+        monthly = re.search(r"/([a-z0-9_]+)/monthly-(.+)\.csv$", path)
+        if strata:
+            for row in _csv(text):
+                note((strata.group(1), row["dimension"], row["group"]), row)
+        elif monthly:
+            for row in _csv(text):
+                note((monthly.group(1), "month", monthly.group(2), row["month"]), row)
+        elif path.endswith("/measures.csv"):
+            for row in _csv(text):
+                note((row["measure_id"], "total", "all"), row)
+        elif path.endswith("/data.json"):
+            body = json.loads(text)
+            measure_id = body["measure"]["id"]
+            note((measure_id, "total", "all"), body["total"])
+            for stratum in body["strata"]:
+                for row in stratum["rows"]:
+                    note((measure_id, row["dimension"], row["group"]), row)
+            for row in body["by_run"]:
+                if row["run"] == "MY2024":
+                    note((measure_id, "total", "all"), row)
+            for where, rows in body["monthly"].items():
+                for row in rows:
+                    note((measure_id, "month", where, str(row["month"])), row)
+    return seen
+
+
+def test_the_attack_on_everything_published_finds_nothing(responses: dict[str, str]) -> None:
+    """The product's own attack, on what the crawl collected from every page, CSV and
+    JSON: no hidden count of a measure's strata can be worked out, bounded between 1 and
+    10 (alone or with others), or shown to be a rate of 0% or 100%."""
+    seen = _collected(responses)
     summary = tiny_run().folder.summary
+    hidden_somewhere = False
     for measure_id, truth in summary.groupby("measure_id"):
         truth = truth[truth["dimension"].isin(["total", *PUBLIC_DIMENSIONS])].reset_index(drop=True)
-        shown = _published_strata(responses, str(measure_id))
         table = truth[["dimension", "group", *KINDS]]
-        merged = table.merge(shown, on=["dimension", "group"], how="left", suffixes=("", "_shown"))
-        assert len(merged) == len(table)
-        hidden = pd.DataFrame({k: merged[f"{k}_shown"].isna() for k in KINDS})
-        assert hidden.any(axis=None)
+        shown = [
+            seen.get((str(measure_id), d, g), {})
+            for d, g in zip(table["dimension"], table["group"], strict=True)
+        ]
+        hidden = pd.DataFrame({k: [k not in s for s in shown] for k in KINDS})
         for kind in KINDS:  # what is shown is the truth
-            known = ~hidden[kind]
-            assert merged.loc[known, kind].tolist() == merged.loc[known, f"{kind}_shown"].tolist()
-        assert policy.exposed(table, hidden) == [], measure_id
-        assert audit(table, hidden) == [], measure_id
+            for value, cell in zip(table[kind], shown, strict=True):
+                assert cell.get(kind, value) == value
+        hidden_somewhere |= bool(hidden.any(axis=None))
+        assert describe(attack(table, hidden), table) == [], measure_id
+    assert hidden_somewhere
 
 
-def _published_months(responses: dict[str, str], measure_id: str) -> pd.DataFrame:
-    frames = []
-    for path, text in responses.items():
-        found = re.search(rf"/{measure_id}/monthly-(.+)\.csv$", path)
-        if found:
-            rows = pd.DataFrame(_csv(text)).assign(key=found.group(1))
-            frames.append(rows)
-    out = pd.concat(frames, ignore_index=True)
-    for kind in KINDS:
-        out[kind] = pd.to_numeric(out[kind].replace("", None)).astype("Int64")
-    return out
-
-
-def test_what_the_monthly_series_hide_cannot_be_worked_out(responses: dict[str, str]) -> None:
+def test_the_attack_on_the_published_months_finds_nothing(responses: dict[str, str]) -> None:
+    seen = _collected(responses)
     series = tiny_run().series
     for measure_id in ("wcv_6m", "dental_12m"):
-        shown = _published_months(responses, measure_id)
         truth = series[(series["measure_id"] == measure_id) & (series["scope"] != "practice")]
         counties = truth.loc[truth["scope"] == "county", "key"].unique()
-        assert sorted(shown["key"].unique()) == sorted(["all", *counties])
+        fetched = {
+            m.group(1)
+            for p in responses
+            if (m := re.search(rf"/{measure_id}/monthly-(.+)\.csv$", p))
+        }
+        assert fetched == {"all", *counties}
         for month, rows in truth.groupby("month"):
+            total = rows[rows["scope"] == "all"]
+            rest = {
+                k: int(total[k].iloc[0]) - int(rows.loc[rows["scope"] == "county", k].sum())
+                for k in KINDS
+            }
+            where = [
+                "all" if s == "all" else k for s, k in zip(rows["scope"], rows["key"], strict=True)
+            ]
             table = pd.DataFrame(
                 {
                     "dimension": ["total" if s == "all" else "county" for s in rows["scope"]],
-                    "group": [
-                        "all" if s == "all" else k
-                        for s, k in zip(rows["scope"], rows["key"], strict=True)
-                    ],
+                    "group": where,
                     "denominator": rows["denominator"].astype(int).to_numpy(),
                     "numerator": rows["numerator"].astype(int).to_numpy(),
                 }
             )
-            published = shown[shown["month"] == month.isoformat()].set_index("key")
-            hidden = pd.DataFrame(
-                {k: [pd.isna(published.at[g, k]) for g in table["group"]] for k in KINDS}
-            )
+            if any(rest.values()):  # the children of no county: never on a page
+                table.loc[len(table)] = [
+                    "county",
+                    "(unknown)",
+                    rest["denominator"],
+                    rest["numerator"],
+                ]
+                where.append("(unknown)")
+            shown = [seen.get((measure_id, "month", w, month.isoformat()), {}) for w in where]
+            hidden = pd.DataFrame({k: [k not in s for s in shown] for k in KINDS})
             for kind in KINDS:
-                for group, value, gone in zip(
-                    table["group"], table[kind], hidden[kind], strict=True
-                ):
-                    assert gone or int(published.at[group, kind]) == value
-            assert policy.exposed(table, hidden) == [], (measure_id, month)
-            assert audit(table, hidden) == [], (measure_id, month)
+                for value, cell in zip(table[kind], shown, strict=True):
+                    assert cell.get(kind, value) == value
+            assert describe(attack(table, hidden), table) == [], (measure_id, month)
 
 
 def _forms(value: float) -> set[str]:
