@@ -191,3 +191,23 @@ def test_the_public_summary_shows_no_small_counts(store: Path, tmp_path: Path) -
     hidden = public[public["suppressed"].fillna("").str.contains("rate")]
     assert hidden["rate"].isna().all()
     assert hidden["ci_low"].isna().all()
+
+
+def test_the_public_summary_of_20000_children_resists_the_attack(run: MeasureRun) -> None:
+    """Every measure of the calibration run, attacked as published: each table alone,
+    and oev with tfl, whose denominators count the same children."""
+    from wellchild.measures.suppression import KINDS, attack, describe, publish
+
+    truth = run.summary
+    public = publish(truth)
+    hidden = public[list(KINDS)].isna()
+    assert 0 < int(hidden.to_numpy().sum()) < truth.shape[0]  # cells hidden, most shown
+    for measure_id in truth["measure_id"].unique():
+        rows = (truth["measure_id"] == measure_id).to_numpy()
+        if measure_id in ("oev", "tfl"):
+            rows = truth["measure_id"].isin(["oev", "tfl"]).to_numpy()
+        table = truth.loc[rows, ["measure_id", "dimension", "group", *KINDS]].reset_index(drop=True)
+        mask = hidden.loc[rows].reset_index(drop=True)
+        assert describe(attack(table, mask), table) == [], measure_id
+    race = public[(public["measure_id"] == "wcv_6m") & (public["dimension"] == "race_ethnicity")]
+    assert race["reference_group"].nunique() == 1
