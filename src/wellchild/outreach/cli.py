@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from wellchild.measures.summary import SMALL_DENOMINATOR
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
 from wellchild.outreach import regions as _regions
+
+if TYPE_CHECKING:
+    from wellchild.outreach.referrals import Roster
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -224,15 +227,15 @@ referrals_app = typer.Typer(
 )
 
 
-def _members(store: Path) -> set[str]:
+def _roster(store: Path) -> Roster:
     from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.outreach.referrals import roster
 
     engine = DuckDBEngine.open(store)
     try:
-        ids = engine.to_arrow(engine.inputs().member.select("member_id"))
+        return roster(engine)
     finally:
         engine.close()
-    return {str(v) for v in ids.column("member_id").to_pylist()}
 
 
 @referrals_app.command(
@@ -246,20 +249,23 @@ def referrals_import(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="CSV: member_id, practice_id, status, status_date [, appointment_date, note].",
+            help="CSV or XLSX: member_id, practice_id, status, status_date "
+            "[, appointment_date, note].",
         ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Check a referral register file and merge it into the store's register. Every
-    problem is reported together (row, column, expected, found); any problem means
-    nothing is imported and the exit status is 2. Rows with no status yet are skipped.
-    Importing the same file twice changes nothing."""
+    """Check a referral register file (CSV, or XLSX as a spreadsheet saves it) and merge
+    it into the store's register. Dates may be YYYY-MM-DD, M/D/YYYY or Excel dates. Each
+    practice must exist and each child must be assigned to the practice it is filed
+    under. Every problem is reported together (row, column, value found, what to do);
+    any problem means nothing is imported and the exit status is 2. Rows with no status
+    yet are skipped. Importing the same file twice changes nothing."""
     from wellchild.engines.duckdb_store import default_db
     from wellchild.outreach.referrals import import_file
 
     store = db if db is not None else default_db()
-    result = import_file(file, store, _members(store))
+    result = import_file(file, store, _roster(store))
     _audit.record(store, action="referrals import", practice_id=None, children=result.rows,
                   files=[file, result.register])  # fmt: skip
     out.print(

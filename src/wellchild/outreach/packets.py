@@ -33,6 +33,7 @@ from wellchild.errors import WellchildError
 from wellchild.outreach import audit
 from wellchild.outreach.gaps import flat, gap_list
 from wellchild.outreach.rank import practices
+from wellchild.outreach.referrals import blank_register
 from wellchild.outreach.regions import Region
 
 GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
@@ -48,7 +49,6 @@ GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("Plan", lambda r: str(r.plan_id or "")),
     ("Nearest dentists (Medi-Cal, see this age)", lambda r: _dentists(r.dentists)),
 )  # fmt: skip
-REGISTER_COLUMNS = ("member_id", "practice_id", "status", "status_date", "appointment_date", "note")
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,7 @@ def build_folder(
     table.to_csv(files[0], index=False)
     files.append(write_xlsx({"Gap list": table}, folder / "gap_list.xlsx"))
     files.append(write("gap_list", gap_pdf_data(frame, practice, as_of), folder / "gap_list.pdf"))
-    register = pd.DataFrame({"member_id": frame["member_id"], "practice_id": practice_id})
-    register = register.reindex(columns=list(REGISTER_COLUMNS))
+    register = blank_register(frame["member_id"].tolist(), practice_id)
     files.append(folder / "referral_register.csv")
     register.to_csv(files[-1], index=False)
     files.append(
