@@ -62,13 +62,28 @@ def _context(engine: Engine, as_of: dt.date) -> Context:
     return Context(engine.inputs(), period, Settings.from_config(), cache=engine.cache)
 
 
+def _listed(ctx: Context, practice_ids: Sequence[str]) -> ir.Table:
+    """The children a gap list names: aged 1–5, enrolled and assigned to one of the
+    practices on the list's date, not excluded, with no dental visit in the 12 months
+    ending that day (``dental_12m`` not met)."""
+    dental = denominator_rows(ctx, get("dental_12m"))
+    return dental.filter(
+        ~dental.excluded & ~dental.met & dental.practice_id.isin(list(practice_ids))
+    ).select("member_id", "practice_id")
+
+
+def listed(engine: Engine, practice_ids: Sequence[str], as_of: dt.date) -> pd.DataFrame:
+    """``member_id`` and ``practice_id`` of every child the practices' gap lists of
+    ``as_of`` name: the cohort an evaluation starting that day follows."""
+    table = _listed(_context(engine, as_of), practice_ids)
+    frame: pd.DataFrame = engine.to_arrow(table).to_pandas().astype(str)
+    return frame
+
+
 def _gap_flags(ctx: Context, practice_id: str) -> ir.Table:
     """One row per child of the practice's non-utilizers with a boolean per
     well-child measure: in its denominator, not excluded, not met."""
-    dental = denominator_rows(ctx, get("dental_12m"))
-    who = dental.filter(
-        ~dental.excluded & ~dental.met & (dental.practice_id == practice_id)
-    ).select("member_id")
+    who = _listed(ctx, [practice_id]).select("member_id")
     for measure_id in WELL_CHILD_GAPS:
         rows = denominator_rows(ctx, get(measure_id))
         gap = rows.filter(~rows.excluded & ~rows.met).select("member_id", _gap=ibis.literal(True))
