@@ -78,13 +78,14 @@ class Catalogue:
         message = self.messages[key]
         return FALLBACK_MARK + message.text if message.fallback else message.text
 
-    def status_line(self) -> str:
-        """The footer's account of the translation, in English for the office."""
-        total = len(self.messages)
-        drafted = sum(
-            m.status == "machine-drafted" and not m.fallback for m in self.messages.values()
-        )
-        missing = sum(m.fallback for m in self.messages.values())
+    def status_line(self, prefixes: str | tuple[str, ...] = "") -> str:
+        """The footer's account of the translation of the strings a document prints
+        (the keys starting with one of ``prefixes``; all by default), in English for the
+        office."""
+        mine = [m for k, m in self.messages.items() if k.startswith(prefixes)]
+        total = len(mine)
+        drafted = sum(m.status == "machine-drafted" and not m.fallback for m in mine)
+        missing = sum(m.fallback for m in mine)
         reviewed = total - drafted - missing
         parts = [f"{self.name} ({self.tag})", f"{reviewed} of {total} strings reviewed"]
         if drafted:
@@ -92,6 +93,20 @@ class Catalogue:
         if missing:
             parts.append(f"{missing} missing, shown in English marked {FALLBACK_MARK.strip()}")
         return "Translation: " + ", ".join(parts)
+
+
+def language_name(tag: str, in_tag: str) -> str:
+    """The name of language ``tag`` written in language ``in_tag`` (CLDR, through
+    Babel): "inglés" for ``en`` in Spanish, "អង់គ្លេស" in Khmer. A tag CLDR does not know
+    keeps its code."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(in_tag, sep="-").languages
+        key = tag.replace("-", "_")
+        return str(names.get(key) or names.get(key.split("_")[0]) or tag)
+    except (UnknownLocaleError, ValueError):
+        return tag
 
 
 def available() -> tuple[str, ...]:

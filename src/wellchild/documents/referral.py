@@ -7,19 +7,52 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wellchild.documents.catalogue import SOURCE, catalogue
+from wellchild.documents.catalogue import SOURCE, Catalogue, catalogue, language_name
 from wellchild.documents.typeset import language_data
 
 FORM_KEYS = ("language", "child", "practice", "dentists")
+# The strings a referral form prints (its footer counts these, not the whole catalogue).
+REFERRAL_KEYS = "form."
 
 
 def copies(tag: str) -> list[dict[str, str]]:
-    """The copies of a form in language ``tag``: the family's, then the office's."""
-    family = catalogue(tag)
+    """The copies of a form in language ``tag``: the family's, then the office's, each
+    labelled in its own language."""
+    family, office = catalogue(tag), catalogue(SOURCE)
     return [
-        {"tag": family.tag, "label": f"Family copy · {family.name} ({family.tag})"},
-        {"tag": SOURCE, "label": "Office copy · English"},
+        {"tag": family.tag, "label": f"{family.text('form.family_copy')} · {family.name}"},
+        {"tag": SOURCE, "label": f"{office.text('form.office_copy')} · {office.name}"},
     ]
+
+
+def dentist_cells(office: Mapping[str, Any], cat: Catalogue) -> dict[str, str]:
+    """A dentist's row of a form, written in the catalogue's language: the languages
+    the office speaks by their names in that language, the distance in miles, and the
+    name marked when nobody knows whether the office takes new patients. ``office``
+    has ``name``, ``address``, ``phone``, and ``languages`` (tags, as a list or
+    separated by ``;`` or ``,``) with ``miles`` (a number) or ``distance`` (text)."""
+    raw = office.get("languages") or []
+    tags = raw if isinstance(raw, list) else [t for t in str(raw).replace(",", ";").split(";")]
+    names = [language_name(t.strip(), cat.tag) for t in tags if str(t).strip()]
+    miles = office.get("miles")
+    if isinstance(miles, int | float):
+        distance = cat.text("form.miles").replace("{n}", f"{miles:.1f}")
+    else:
+        distance = str(office.get("distance") or "")
+    unknown = "accepting" in office and office["accepting"] is None
+    return {
+        "name": str(office["name"]) + (" *" if unknown else ""),
+        "address": str(office.get("address") or ""),
+        "phone": str(office.get("phone") or ""),
+        "languages": ", ".join(names),
+        "distance": distance,
+    }
+
+
+def localised(form: Mapping[str, Any]) -> dict[str, Any]:
+    """``form`` with its dentists' rows written in the family's language."""
+    family = catalogue(str(form["language"]))
+    return {**form, "dentists": [dentist_cells(d, family) for d in form["dentists"]]}
 
 
 def referral_data(form: Mapping[str, Any], *, note: str) -> dict[str, Any]:
@@ -29,8 +62,9 @@ def referral_data(form: Mapping[str, Any], *, note: str) -> dict[str, Any]:
     return {
         **language_data(family),
         **{key: form[key] for key in FORM_KEYS},
+        "dentists": localised(form)["dentists"],
         "title": f"Dental referral {form['child']['member_id']}",
-        "footer": f"{family.status_line()} · {note}",
+        "footer": f"{family.status_line(REFERRAL_KEYS)} · {note}",
         "copies": copies(family.tag),
         "langs": {family.tag: language_data(family), SOURCE: language_data(catalogue(SOURCE))},
     }
