@@ -9,7 +9,6 @@ from typing import Any
 from wellchild.documents.catalogue import Catalogue, catalogue
 from wellchild.documents.typeset import language_data, write
 
-
 # The strings a brochure prints (its footer counts these).
 BROCHURE_KEYS = ("brochure.", "phone.")
 

@@ -264,18 +264,23 @@ def gap_list(engine: Engine, practice_id: str, as_of: dt.date) -> pd.DataFrame:
     offices = dental_offices(engine.to_arrow(engine.inputs().provider).to_pandas())
     dentists: list[list[dict[str, Any]]] = [
         nearest(offices, str(z), str(c), int(a), str(lang))
-        for z, c, a, lang in zip(frame["zip"], frame["county_fips"], frame["age_years"],
-                                 frame["language"], strict=True)  # fmt: skip
+        for z, c, a, lang in zip(
+            frame["zip"], frame["county_fips"], frame["age_years"], frame["language"], strict=True
+        )  # fmt: skip
     ]
     frame["dentists"] = pd.Series(dentists, index=frame.index, dtype=object)
     return frame[list(GAP_COLUMNS)]
+
+
+def _miles(office: dict[str, Any]) -> str:
+    miles = office.get("miles")
+    return "" if miles is None else f"{miles:.1f} mi"
 
 
 def flat(frame: pd.DataFrame, columns: Sequence[str] = GAP_COLUMNS) -> pd.DataFrame:
     """The gap list for a spreadsheet: dentists as one text cell."""
     out = frame[list(columns)].copy()
     out["dentists"] = [
-        "; ".join(f"{d['name']} {d['phone']} ({d['distance']})" for d in ds)
-        for ds in frame["dentists"]
+        "; ".join(f"{d['name']} {d['phone']} ({_miles(d)})" for d in ds) for ds in frame["dentists"]
     ]
     return out

@@ -83,9 +83,7 @@ def tables(ev: Evaluation, *, public: bool) -> Tables:
                    for k, v in did.items()}  # fmt: skip
         funnel["children"] = funnel["children"].astype("Int64").mask(_small(funnel["children"]))
         for column in ("children", "statuses"):
-            accounting[column] = accounting[column].astype("Int64").mask(
-                _small(accounting[column])
-            )
+            accounting[column] = accounting[column].astype("Int64").mask(_small(accounting[column]))
         practices = practices.drop(columns=["panel"])
     return Tables(rates, did, funnel, strata, practices, accounting, public, statuses)
 
