@@ -152,14 +152,16 @@ def account(
         else:
             kinds.append(ACCOUNT_STEPS[0] if inside else ACCOUNT_STEPS[1])
     reg = reg.assign(line=kinds)
+
+    def children(part: pd.DataFrame) -> int:
+        return len(part[["member_id", "practice_id"]].drop_duplicates())
+
     out = [
-        {"line": line, "children": int(part[["member_id", "practice_id"]].drop_duplicates()
-                                       .shape[0]), "statuses": len(part)}
+        {"line": line, "children": children(part), "statuses": len(part)}
         for line in ACCOUNT_STEPS
         for part in [reg[reg["line"] == line]]
-    ]  # fmt: skip
-    out.append({"line": "every status recorded", "statuses": len(reg),
-                "children": int(reg[["member_id", "practice_id"]].drop_duplicates().shape[0])})  # fmt: skip
+    ]
+    out.append({"line": "every status recorded", "children": children(reg), "statuses": len(reg)})
     return pd.DataFrame(out, columns=["line", "children", "statuses"])
 
 

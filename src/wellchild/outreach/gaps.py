@@ -266,7 +266,7 @@ def gap_list(engine: Engine, practice_id: str, as_of: dt.date) -> pd.DataFrame:
         nearest(offices, str(z), str(c), int(a), str(lang))
         for z, c, a, lang in zip(
             frame["zip"], frame["county_fips"], frame["age_years"], frame["language"], strict=True
-        )  # fmt: skip
+        )
     ]
     frame["dentists"] = pd.Series(dentists, index=frame.index, dtype=object)
     return frame[list(GAP_COLUMNS)]
