@@ -106,7 +106,9 @@ def rank(
             hint="Check --county and --as-of against what is loaded (wellchild status).",
         )
     files = rank_files(ranking, out_dir or Path(f"rank-{date}"))
-    table = Table(title=f"Combined top list as of {date}", title_justify="left")
+    table = Table(
+        title=f"Top {top} by number or by share, as of {date}", title_justify="left"
+    )
     for column in ("rank #", "rank %", "practice", "panel", "non-utilizers", "share (95% CI)"):
         table.add_column(column, justify="left" if column == "practice" else "right")
     for r in ranking.combined.itertuples():

@@ -201,10 +201,11 @@ def dental_offices(provider: pd.DataFrame) -> pd.DataFrame:
 
 
 def _speaks(languages: object, tag: str) -> bool:
-    """Whether an office's languages (``en;es``) include a family's language (by its
-    primary subtag, so ``zh-Hant`` matches ``zh-Hant`` and not ``zh-Hans``)."""
-    spoken = [t.strip().lower() for t in str(languages or "en").split(";")]
-    return tag.lower() in spoken
+    """Whether an office's languages (``en;es``) include a family's spoken language:
+    tags match on their language subtag, since a script is how a language is written,
+    not spoken (a ``zh-Hant`` office speaks with a ``zh-Hans`` family)."""
+    spoken = {t.strip().lower().split("-")[0] for t in str(languages or "en").split(";")}
+    return tag.strip().lower().split("-")[0] in spoken
 
 
 def nearest(

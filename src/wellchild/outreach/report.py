@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wellchild.documents.catalogue import catalogue
+from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.typeset import language_data, write
 from wellchild.measures.suppression import primary, publish
 from wellchild.outreach import regions as _regions
@@ -156,7 +156,7 @@ def _fmt(value: object, kind: str = "") -> str:
     if kind == "%" and isinstance(value, int | float):
         return f"{value:.1%}"
     if kind == "pp" and isinstance(value, int | float):
-        return f"{value * 100:+.1f} points"
+        return f"{value * 100:+.1f} points".replace("-", "\u2212")
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
 
 
@@ -171,7 +171,9 @@ def _rate_rows(t: Tables) -> list[list[str]]:
 def _strata_rows(t: Tables) -> list[list[str]]:
     s = t.strata[t.strata["dimension"] != "total"]
     return [
-        [str(r.measure_id), str(r.dimension).replace("_", "/"), str(r.group), _fmt(r.denominator),
+        [str(r.measure_id), str(r.dimension).replace("_", "/"),
+         language_name(str(r.group), "en") if r.dimension == "language" else str(r.group),
+         _fmt(r.denominator),
          _fmt(r.numerator), _fmt(r.rate, "%")]
         for r in s.itertuples()
     ]  # fmt: skip
@@ -196,6 +198,13 @@ def _count(value: object) -> str:
     return "1 to 10" if value is None or value is pd.NA or value != value else f"{int(value):,}"  # type: ignore[call-overload]
 
 
+def _many(n: int, noun: str) -> str:
+    """``n`` and the noun, plural when it should be: "a year", "3 practices"."""
+    if n == 1:
+        return f"a {noun}" if noun[0] not in "aeiou" else f"an {noun}"
+    return f"{n:,} {noun}s"
+
+
 def _share(value: object) -> str:
     if value is None or value is pd.NA or value != value:
         return "a share not shown (small numbers)"
@@ -213,8 +222,9 @@ def summary(ev: Evaluation, t: Tables) -> list[str]:
     cohort = _count(f[steps[0]])
     names = ", ".join(who["practice_name"].astype(str))
     lines = [
-        f"What was done. From {w.program_start} to {w.as_of}, {len(who)} primary care "
-        f"practice(s) took part in the medical–dental pilot ({names}). On the programme "
+        f"What was done. From {w.program_start} to {w.as_of}, "
+        f"{_many(len(who), 'primary care practice')} took part in the medical–dental pilot "
+        f"({names}). On the programme "
         f"start each was given the names of its children aged 1–5 with no dental visit in "
         f"the 12 months before — {cohort} children, the cohort this report follows — with "
         "a referral form and a brochure in each family's language, to call the families "
@@ -247,7 +257,7 @@ def summary(ev: Evaluation, t: Tables) -> list[str]:
         f"children with a visit at the participating practices saw a dentist within 6 "
         f"months, against {_share(r['comparison', 'after'])} at {compared} comparison "
         f"practices of the same counties with the closest panel sizes (in the same "
-        f"months {w.years_back} year(s) earlier: {_share(r['participating', 'before'])} "
+        f"months {_many(w.years_back, 'year')} earlier: {_share(r['participating', 'before'])} "
         f"and {_share(r['comparison', 'before'])}). "
     )
     if np.isnan(d["estimate"]):
@@ -272,6 +282,8 @@ def summary(ev: Evaluation, t: Tables) -> list[str]:
             "not a measured effect. The practices chose to take part, so their families "
             "may differ from the comparison group's in ways the data do not show."
         )
+    if t.statuses == 0:
+        return lines
     a = t.accounting.set_index("line")
     outside = a.iloc[1:4]["statuses"]
     lines.append(
@@ -307,6 +319,7 @@ STRATA_HEAD = ["group", "by", "value", "children", "dental visit", "rate"]
 PRACTICE_HEAD = {"practice_id": "id", "practice_name": "practice", "county_fips": "county",
                  "panel": "children 1–5", "group": "group"}  # fmt: skip
 ACCOUNT_HEAD = ["where the status went", "children", "status rows"]
+NO_STATUS = "No referral status has been recorded yet (wellchild referrals import)."
 FLOW_NOTE = (
     "The cohort is the children named on the participating practices' gap lists on the "
     "programme start. The register's lines count statuses dated from the programme "
@@ -316,7 +329,7 @@ FLOW_NOTE = (
 
 def _sections(ev: Evaluation, t: Tables) -> dict[str, Any]:
     region = _regions.region()
-    practices = t.practices.copy()
+    practices = t.practices.sort_values(["group", "practice_name"], ascending=[False, True])
     practices["county_fips"] = [
         region.counties[c].name if c in region.counties else c for c in practices["county_fips"]
     ]
@@ -328,12 +341,14 @@ def _sections(ev: Evaluation, t: Tables) -> dict[str, Any]:
                                                      strict=True)],
         "flow_note": FLOW_NOTE,
         "account_head": ACCOUNT_HEAD,
+        "statuses": t.statuses,
         "accounting": [[str(r.line), _fmt(r.children), _fmt(r.statuses)]
                        for r in t.accounting.itertuples()],
         "strata_head": STRATA_HEAD, "strata": _strata_rows(t),
         "practice_head": [PRACTICE_HEAD[c] for c in practices.columns],
         "practices": [[_fmt(v) for v in row] for row in practices.itertuples(index=False)],
         "note": NOTE,
+        "no_status": NO_STATUS,
     }  # fmt: skip
 
 
@@ -346,7 +361,8 @@ def write_html(ev: Evaluation, t: Tables, path: Path, charts: dict[str, str]) ->
               _table_html(["step", "children"], d["funnel"]),
               f"<p class='note'>{html.escape(FLOW_NOTE)}</p>",
               "<h2>Where every recorded status went</h2>",
-              _table_html(ACCOUNT_HEAD, d["accounting"]),
+              _table_html(ACCOUNT_HEAD, d["accounting"]) if t.statuses else
+              f"<p>{html.escape(NO_STATUS)}</p>",
               "<h2>Outcome before and after</h2>", charts["rates"],
               _table_html(RATE_HEAD, d["rates"]),
               *(f"<p>{html.escape(line)}</p>" for line in d["details"]),
