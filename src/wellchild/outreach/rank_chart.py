@@ -112,8 +112,10 @@ def rank_files(ranking: Ranking, out: Path) -> dict[str, Path]:
     ranking.table.to_csv(csv, index=False, float_format="%.6g")
     percent = [c for c in ranking.table.columns if c.startswith(("share", "lang_"))]
     xlsx = write_xlsx(
-        {f"Top {ranking.top} by number or share": ranking.combined,
-         "All practices": ranking.table},  # fmt: skip
+        {
+            f"Top {ranking.top} by number or share": ranking.combined,
+            "All practices": ranking.table,
+        },
         out / "rank.xlsx",
         percent=percent,
         notes={"About": _notes(ranking)},
