@@ -4,6 +4,7 @@ dentists a family can use, and the next well-child visit as of the list's date."
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -103,3 +104,24 @@ def test_next_well_child_visit_follows_bright_futures_as_of_the_list(
     birth: dt.date, last: dt.date | None, due: dt.date
 ) -> None:
     assert _next_due(birth, last, dt.date(2025, 1, 1)) == due
+
+
+def test_the_protocol_has_a_call_script_in_every_threshold_language(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from wellchild.documents.typeset import write
+    from wellchild.outreach.packets import Practice, protocol_data
+
+    practice = Practice("P1", "Lennox Clinic", "(310) 555-0101", "06037")
+    data = protocol_data(practice, dt.date(2025, 1, 1), 10, region(), ["hmn"])
+    la = region().county("06037").threshold_languages
+    assert [s["name"] for s in data["scripts"]] == [catalogue(t).name for t in [*la, "hmn"]]
+    for script in data["scripts"][1 : len(la)]:
+        assert "Lennox Clinic" in script["lines"][0]
+        assert not any(line.startswith(FALLBACK_MARK) for line in script["lines"])
+    text = "".join(
+        page.extract_text() for page in PdfReader(write("protocol", data, tmp_path / "p.pdf")).pages
+    )
+    assert "dental_after_pcp" not in text
+    assert "wellchild" not in text.replace("wellchild.", "")
+    assert "one row to the referral register for every status change" in " ".join(text.split())

@@ -238,9 +238,36 @@ def referral_form(row: Any, practice: Practice, region: Region) -> dict[str, Any
     }  # fmt: skip
 
 
+CALL_KEYS = ("call.greeting", "call.why", "call.offer", "call.yes", "call.no")
+
+
+def call_scripts(
+    languages: list[str], practice: Practice, dental_phone: str
+) -> list[dict[str, Any]]:
+    """The care coordinator's call script in each language (English first), from the
+    catalogues, the child's name left as a blank to say."""
+    # A phone number is kept whole and in its own order inside right-to-left text.
+    phone = "\u2068" + dental_phone.replace("-", "\u2011") + "\u2069"
+    scripts = []
+    for tag in dict.fromkeys(["en", *languages]):
+        cat = catalogue(tag)
+        lines = [
+            cat.text(key).replace("{practice}", practice.name).replace("{child}", "______")
+            .replace("{phone}", phone)
+            for key in CALL_KEYS
+        ]  # fmt: skip
+        scripts.append({**language_data(cat), "name": cat.name, "lines": lines})
+    return scripts
+
+
 def protocol_data(
-    practice: Practice, as_of: dt.date, children: int, region: Region
-) -> dict[str, Any]:
+    practice: Practice, as_of: dt.date, children: int, region: Region,
+    languages: list[str] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The protocol of a practice: who does what, how to record outcomes, and the call
+    script in every threshold language of its county and every language of its list."""
+    county = region.counties.get(practice.county_fips)
+    wanted = [*(county.threshold_languages if county else ()), *(languages or [])]
     return {
         **language_data(catalogue("en")),
         "title": f"Dental referral protocol: {practice.name}",
@@ -249,6 +276,7 @@ def protocol_data(
         "as_of": as_of.isoformat(),
         "children": children,
         "dental_line": f"{region.dental.label} {region.dental.phone}",
+        "scripts": call_scripts(wanted, practice, region.dental.phone),
     }
 
 
@@ -288,7 +316,9 @@ def build_folder(
     register.to_csv(files[-1], index=False)
     files.append(
         write(
-            "protocol", protocol_data(practice, as_of, len(frame), region), folder / "protocol.pdf"
+            "protocol",
+            protocol_data(practice, as_of, len(frame), region, sorted(set(frame["language"]))),
+            folder / "protocol.pdf",
         )
     )
     county = region.counties.get(practice.county_fips)
