@@ -109,8 +109,9 @@ def test_next_well_child_visit_follows_bright_futures_as_of_the_list(
 def test_the_protocol_has_a_call_script_in_every_threshold_language(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
+    from wellchild.documents.referral import Practice
     from wellchild.documents.typeset import write
-    from wellchild.outreach.packets import Practice, protocol_data
+    from wellchild.outreach.packets import protocol_data
 
     practice = Practice("P1", "Lennox Clinic", "(310) 555-0101", "06037")
     data = protocol_data(practice, dt.date(2025, 1, 1), 10, region(), ["hmn"])

@@ -1,10 +1,13 @@
 """One child's dental referral form: the family's copy in its language, the office's in
-English. A form is plain data (``language``, ``child``, ``practice``, ``dentists``), made
-by outreach from a gap list; here it becomes what the referral template prints."""
+English. A form is plain data (``language``, ``child``, ``practice``, ``dentists``),
+made by :func:`referral_form` from a gap-list row (the outreach folders and the hub's
+portal both call it); :func:`referral_data` turns it into what the template prints.
+Documents come before outreach: they take plain values and import nothing of it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from wellchild.documents.catalogue import SOURCE, Catalogue, catalogue, language_name
@@ -13,6 +16,45 @@ from wellchild.documents.typeset import language_data
 FORM_KEYS = ("language", "child", "practice", "dentists")
 # The strings a referral form prints (its footer counts these, not the whole catalogue).
 REFERRAL_KEYS = "form."
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What the documents print about a practice."""
+
+    id: str
+    name: str
+    phone: str
+    county_fips: str
+
+
+def _text(value: object) -> str:
+    """A value as printed: a missing one (None, NaN) is empty, never "nan"."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def referral_form(row: Any, practice: Practice, dental: Mapping[str, str]) -> dict[str, Any]:
+    """The referral form of one gap-list child: the family's language, the child, the
+    practice and the dentists (``row.dentists``); when none fits, the state dental line
+    (``dental``: its ``label``, ``phone`` and ``web``)."""
+    return {
+        "language": str(row.language),
+        "child": {
+            "name": f"{_text(row.first_name)} {_text(row.last_name)}".strip(),
+            "birth_date": row.birth_date.isoformat(),
+            "member_id": str(row.member_id),
+        },
+        "practice": {
+            "name": practice.name,
+            "phone": practice.phone,
+            "clinician": _text(row.pcp_name),
+        },
+        "dentists": list(row.dentists)
+        or [{"name": dental["label"], "address": dental.get("web", ""),
+             "phone": dental["phone"], "languages": [], "distance": ""}],
+    }  # fmt: skip
 
 
 def copies(tag: str) -> list[dict[str, str]]:

@@ -26,7 +26,7 @@ import pandas as pd
 from wellchild.documents.brochure import brochure_data, write_brochure
 from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.packets import PacketPrinter
-from wellchild.documents.referral import dentist_cells, referral_data
+from wellchild.documents.referral import Practice, dentist_cells, referral_data, referral_form
 from wellchild.documents.typeset import language_data, write
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
@@ -59,16 +59,6 @@ def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
-
-
-@dataclass(frozen=True)
-class Practice:
-    """What the documents print about a practice."""
-
-    id: str
-    name: str
-    phone: str
-    county_fips: str
 
 
 @dataclass(frozen=True)
@@ -216,28 +206,6 @@ def gap_xlsx(frame: pd.DataFrame, path: Path) -> Path:
                       wrap=("Address", "Dentists", "Well-child gaps", "Guardian"))  # fmt: skip
 
 
-def referral_form(row: Any, practice: Practice, region: Region) -> dict[str, Any]:
-    """The referral form of one gap-list child, as :mod:`wellchild.documents.referral`
-    takes it: the family's language, the child, the practice and the nearest dentists
-    (Medi-Cal Dental's line when none fits)."""
-    return {
-        "language": str(row.language),
-        "child": {
-            "name": f"{row.first_name} {row.last_name}",
-            "birth_date": row.birth_date.isoformat(),
-            "member_id": str(row.member_id),
-        },
-        "practice": {
-            "name": practice.name,
-            "phone": practice.phone,
-            "clinician": str(row.pcp_name or ""),
-        },
-        "dentists": row.dentists
-        or [{"name": region.dental.label, "address": region.dental_web,
-             "phone": region.dental.phone, "languages": [], "distance": ""}],
-    }  # fmt: skip
-
-
 CALL_KEYS = ("call.greeting", "call.why", "call.offer", "call.yes", "call.no")
 
 
@@ -328,7 +296,7 @@ def build_folder(
         files.append(write_brochure(tag, phones, folder / "brochures" / f"brochure-{tag}.pdf"))
     forms = []
     for row in frame.itertuples():
-        form = referral_form(row, practice, region)
+        form = referral_form(row, practice, region.dental_line())
         data = referral_data(form, note=f"{practice.id} · {as_of}")
         files.append(write("referral", data, folder / "referrals" / f"{row.member_id}.pdf"))
         forms.append(form)

@@ -79,6 +79,11 @@ class Region:
                 "(WELLCHILD_REGION_FILE) to use it.",
             ) from None
 
+    def dental_line(self) -> dict[str, str]:
+        """The state dental programme's line, as a referral form prints it when no
+        dentist nearby fits."""
+        return {"label": self.dental.label, "phone": self.dental.phone, "web": self.dental_web}
+
     def phone_lines(self, county: County | None) -> list[dict[str, str]]:
         """The phone lines a family document prints: the state dental programme's, then
         the county's dental plans, health plans and contacts when a county is given.
