@@ -73,6 +73,9 @@ def dentist_cells(office: Mapping[str, Any], cat: Catalogue) -> dict[str, str]:
     name marked when nobody knows whether the office takes new patients. ``office``
     has ``name``, ``address``, ``phone``, and ``languages`` (tags, as a list or
     separated by ``;`` or ``,``) with ``miles`` (a number) or ``distance`` (text)."""
+    if any(isinstance(v, dict) for v in office.values()):  # already written for each copy
+        return {k: v if not isinstance(v, dict) else v.get(cat.typst_lang[0], "")
+                for k, v in office.items()}  # fmt: skip
     raw = office.get("languages") or []
     tags = raw if isinstance(raw, list) else [t for t in str(raw).replace(",", ";").split(";")]
     names = [language_name(t.strip(), cat.tag) for t in tags if str(t).strip()]
@@ -92,9 +95,20 @@ def dentist_cells(office: Mapping[str, Any], cat: Catalogue) -> dict[str, str]:
 
 
 def localised(form: Mapping[str, Any]) -> dict[str, Any]:
-    """``form`` with its dentists' rows written in the family's language."""
-    family = catalogue(str(form["language"]))
-    return {**form, "dentists": [dentist_cells(d, family) for d in form["dentists"]]}
+    """``form`` with its dentists' rows written for each copy: the languages and the
+    distance in the family's language and in English, keyed by Typst's language code,
+    so the family's copy and the office's each print their own."""
+    family, office = catalogue(str(form["language"])), catalogue(SOURCE)
+    rows = []
+    for d in form["dentists"]:
+        own, english = dentist_cells(d, family), dentist_cells(d, office)
+        row: dict[str, Any] = dict(own)
+        for column in ("languages", "distance"):
+            if own[column] or english[column]:
+                row[column] = {office.typst_lang[0]: english[column],
+                               family.typst_lang[0]: own[column]}  # fmt: skip
+        rows.append(row)
+    return {**form, "dentists": rows}
 
 
 def referral_data(form: Mapping[str, Any], *, note: str) -> dict[str, Any]:
