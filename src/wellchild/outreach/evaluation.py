@@ -121,7 +121,7 @@ def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> pd.Data
 
 
 ACCOUNT_STEPS = (
-    "in the cohort, dated in the programme (counted in the funnel)",
+    "in the cohort, dated in the programme (counted in the flow)",
     "in the cohort, dated before the programme start or after the as-of date",
     "outside the cohort: the practice is not a participating practice",
     "outside the cohort: not on the practice's list at the programme start",

@@ -285,14 +285,14 @@ def summary(ev: Evaluation, t: Tables) -> list[str]:
     if t.statuses == 0:
         return lines
     a = t.accounting.set_index("line")
-    outside = a.iloc[1:4]["statuses"]
+    window, elsewhere, unlisted = (_count(v) for v in a.iloc[1:4]["statuses"])
     lines.append(
         f"Every status counted. Of the {_count(a['statuses'].iloc[-1])} status rows "
         f"recorded, {_count(a['statuses'].iloc[0])} belong to cohort children in the "
-        f"programme window and count in the flow; {', '.join(_count(v) for v in outside)} "
-        "lie outside it (dated outside the window, at a non-participating practice, or a "
-        f"child not on the list at the start) and {_count(a['statuses'].iloc[4])} name no "
-        "child in the store. The table 'Where every recorded status went' gives each line."
+        f"programme window and count in the flow; {window} are dated outside the window, "
+        f"{elsewhere} were recorded at a practice not taking part, {unlisted} are for "
+        f"children not on the list at the start, and {_count(a['statuses'].iloc[4])} name "
+        "no child in the store. The table 'Where every recorded status went' gives each line."
     )
     return lines
 
@@ -301,7 +301,7 @@ def _details(ev: Evaluation, t: Tables) -> list[str]:
     w = ev.windows
     return [
         f"Programme: {w.program_start} to {w.as_of}; baseline: {w.before_start} to "
-        f"{w.before_as_of} (the same window {w.years_back} year(s) earlier).",
+        f"{w.before_as_of} (the same window {_many(w.years_back, 'year')} earlier).",
         _did_line(t),
     ]
 
@@ -356,7 +356,9 @@ def write_html(ev: Evaluation, t: Tables, path: Path, charts: dict[str, str]) ->
     title = "Medical–dental pilot evaluation" + (" (public)" if t.public else "")
     d = _sections(ev, t)
     parts = [f"<h1>{html.escape(title)}</h1>", "<h2>Summary</h2>"]
-    parts += [f"<p>{html.escape(line)}</p>" for line in d["summary"]]
+    for line in d["summary"]:
+        head, _, rest = line.partition(". ")
+        parts.append(f"<p><strong>{html.escape(head)}.</strong> {html.escape(rest)}</p>")
     parts += ["<h2>Cohort flow</h2>", charts["funnel"],
               _table_html(["step", "children"], d["funnel"]),
               f"<p class='note'>{html.escape(FLOW_NOTE)}</p>",
