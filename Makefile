@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the project needs: Noto fonts for every threshold language's script,
 # Chromium for the browser tests.
-APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-ui-core chromium chromium-driver
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-ui-core chromium chromium-driver libreoffice-calc
 
 .PHONY: install apt demo test lint format bench lock clean
 

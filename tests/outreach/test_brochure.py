@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from wellchild.cli import app
-from wellchild.documents.brochure import write_brochure
+from wellchild.documents.brochure import BROCHURE_KEYS, write_brochure
 from wellchild.documents.catalogue import FALLBACK_MARK, catalogue
 from wellchild.outreach.regions import region
 
@@ -60,7 +60,7 @@ def test_brochure_shows_its_script_with_its_font(tag: str, tmp_path: Path) -> No
     reader = PdfReader(path)
     text = reader.pages[0].extract_text()
     assert re.search(pattern, text), f"{tag}: no character of its script in the PDF text"
-    assert catalogue(tag).status_line().split(",")[1].strip() in text
+    assert catalogue(tag).status_line(BROCHURE_KEYS).split(",")[1].strip() in text
     assert FALLBACK_MARK.strip() not in text
     embedded = fonts(reader)
     assert any(f.startswith(family) for f in embedded), f"{tag}: {family} not in {embedded}"

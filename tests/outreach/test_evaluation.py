@@ -92,7 +92,7 @@ def test_funnel_counts_register_statuses_of_listed_children_only() -> None:
     })  # fmt: skip
     after = pd.DataFrame({"member_id": ["a", "b"], "group": "participating", "met": [True, False]})
     f = funnel({"a", "b", "c"}, register, ["P"], after).set_index("step")["children"]
-    assert f["on a gap list at the programme start"] == 3
+    assert f["on a gap list at the programme start (the cohort)"] == 3
     assert f["referral recorded (any status)"] == 2
     assert (f["referral given"], f["seen, as recorded by the practice"], f["unreachable"]) == (
         1,
@@ -100,6 +100,37 @@ def test_funnel_counts_register_statuses_of_listed_children_only() -> None:
         1,
     )
     assert f["dental visit within 6 months of it (claims)"] == 1
+
+
+def test_every_recorded_status_is_accounted_for_once() -> None:
+    from wellchild.outreach.evaluation import ACCOUNT_STEPS, account
+
+    w = windows(START, AS_OF)
+    cohort = pd.DataFrame({"member_id": ["a", "b"], "practice_id": ["P", "P"]})
+    day, early = dt.date(2024, 3, 1), dt.date(2023, 12, 1)
+    register = pd.DataFrame({
+        "member_id": ["a", "a", "b", "c", "a", "d", "ghost"],
+        "practice_id": ["P", "P", "P", "P", "Q", "Q", "P"],
+        "status": ["given", "seen", "given", "given", "given", "given", "given"],
+        "status_date": [day, day, early, day, day, day, day],
+    })  # fmt: skip
+    a = account(register, cohort, ["P"], {"a", "b", "c", "d"}, w).set_index("line")
+    assert a["statuses"].tolist() == [2, 1, 2, 1, 1, 7]
+    assert a["children"].tolist() == [1, 1, 2, 1, 1, 6]
+    assert a.index.tolist()[:5] == list(ACCOUNT_STEPS)
+    assert a["statuses"].iloc[:5].sum() == len(register)
+
+
+def test_with_no_status_recorded_the_report_says_so(result: Evaluation) -> None:
+    from wellchild.outreach.report import summary
+
+    shown = tables(result, public=False)
+    assert shown.statuses == 0
+    assert shown.funnel["children"].iloc[1:7].isna().all()
+    assert int(shown.funnel["children"].iloc[0]) > 0
+    text = " ".join(summary(result, shown))
+    assert "No referral statuses have been recorded yet" in text
+    assert "Caution. The estimate rests on" in text
 
 
 def test_public_tables_blank_small_cells(result: Evaluation) -> None:
@@ -137,6 +168,7 @@ def test_evaluate_command_writes_html_and_pdf(
     text = PdfReader(out / "evaluation.pdf").pages[0].extract_text()
     assert "Medical–dental pilot evaluation (public)" in text
     assert sorted(p.name for p in out.glob("*.csv")) == [
+        "accounting.csv",
         "did.csv",
         "funnel.csv",
         "practices.csv",

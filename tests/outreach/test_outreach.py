@@ -77,13 +77,21 @@ def test_gap_list_files(built: Path, two_practices: list[str]) -> None:
     listed = pd.read_csv(folder / "gap_list.csv", dtype=str)
     assert {"guardian_name", "phone", "language", "last_dental_visit", "well_child_due",
             "gap_w30_1", "gap_wcv", "dentists"} <= set(listed.columns)  # fmt: skip
-    sheet = load_workbook(folder / "gap_list.xlsx")["Gap list"]
-    assert sheet.freeze_panes == "A2"
+    book = load_workbook(folder / "gap_list.xlsx")
+    sheet = book["Gap list"]
+    assert sheet.freeze_panes == "D2"
     assert sheet.max_row == len(listed) + 1
+    assert [c.value for c in sheet[1]][:3] == ["Member ID", "Last name", "First name"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$1"
+    assert "Columns" in book.sheetnames
+    values = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert "nan" not in values
     pdf = PdfReader(folder / "gap_list.pdf")
     text = "".join(page.extract_text() for page in pdf.pages)
     for member in listed["member_id"]:
         assert member in text
+    assert "nan" not in text.split()
     assert "Dental referral protocol" in PdfReader(folder / "protocol.pdf").pages[0].extract_text()
 
 

@@ -86,7 +86,8 @@ def test_rank_command_writes_csv_xlsx_and_chart(outreach_db: Path, tmp_path: Pat
     ]
     csv = pd.read_csv(out / "rank.csv", dtype={"county_fips": str})
     book = load_workbook(out / "rank.xlsx")
-    assert book.sheetnames == ["Combined top list", "All practices", "About"]
+    assert book.sheetnames == ["Top 5 by number or share", "All practices", "About"]
+    assert "Los Angeles County" in (out / "rank.svg").read_text()
     sheet = book["All practices"]
     assert sheet.freeze_panes == "A2"
     last = sheet.cell(1, sheet.max_column).column_letter

@@ -78,13 +78,14 @@ class Catalogue:
         message = self.messages[key]
         return FALLBACK_MARK + message.text if message.fallback else message.text
 
-    def status_line(self) -> str:
-        """The footer's account of the translation, in English for the office."""
-        total = len(self.messages)
-        drafted = sum(
-            m.status == "machine-drafted" and not m.fallback for m in self.messages.values()
-        )
-        missing = sum(m.fallback for m in self.messages.values())
+    def status_line(self, prefixes: str | tuple[str, ...] = "") -> str:
+        """The footer's account of the translation of the strings a document prints
+        (the keys starting with one of ``prefixes``; all by default), in English for the
+        office."""
+        mine = [m for k, m in self.messages.items() if k.startswith(prefixes)]
+        total = len(mine)
+        drafted = sum(m.status == "machine-drafted" and not m.fallback for m in mine)
+        missing = sum(m.fallback for m in mine)
         reviewed = total - drafted - missing
         parts = [f"{self.name} ({self.tag})", f"{reviewed} of {total} strings reviewed"]
         if drafted:
@@ -92,6 +93,20 @@ class Catalogue:
         if missing:
             parts.append(f"{missing} missing, shown in English marked {FALLBACK_MARK.strip()}")
         return "Translation: " + ", ".join(parts)
+
+
+def language_name(tag: str, in_tag: str) -> str:
+    """The name of language ``tag`` written in language ``in_tag`` (CLDR, through
+    Babel): "inglés" for ``en`` in Spanish, "អង់គ្លេស" in Khmer. A tag CLDR does not know
+    keeps its code."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(in_tag, sep="-").languages
+        key = tag.replace("-", "_")
+        return str(names.get(key) or names.get(key.split("_")[0]) or tag)
+    except (UnknownLocaleError, ValueError):
+        return tag
 
 
 def available() -> tuple[str, ...]:
@@ -102,9 +117,12 @@ def available() -> tuple[str, ...]:
     )
 
 
-def _raw(tag: str) -> dict[str, object]:
-    path = resources.files(__package__).joinpath(f"catalogues/{tag}.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def raw_data(tag: str, text: str | None = None) -> dict[str, object]:
+    """A catalogue file as YAML data (``text``, else the shipped file of ``tag``)."""
+    if text is None:
+        path = resources.files(__package__).joinpath(f"catalogues/{tag}.yaml")
+        text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     if not isinstance(data, dict) or not isinstance(data.get("strings"), dict):
         raise WellchildError(f"catalogues/{tag}.yaml has no 'strings' mapping.")
     return data
@@ -129,16 +147,57 @@ def _messages(tag: str, data: dict[str, object]) -> dict[str, Message]:
     return out
 
 
+def match(tag: str) -> str | None:
+    """The catalogue a BCP 47 tag asks for, matched as BCP 47 does: case does not
+    matter, a region falls away (``es-MX`` → ``es``), a region implies its script
+    (``zh-TW`` → ``zh-Hant``) and a bare language takes its likely script (``zh`` →
+    ``zh-Hans``). None when no catalogue fits."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    known = {t.lower(): t for t in available()}
+    wanted = tag.strip().replace("_", "-")
+    if wanted.lower() in known:
+        return known[wanted.lower()]
+    try:
+        locale = Locale.parse(wanted, sep="-")
+    except (UnknownLocaleError, ValueError):
+        language = wanted.split("-")[0].lower()
+        return known.get(language)
+    script = locale.script
+    if script is None:
+        likely = str(get_global("likely_subtags").get(locale.language, "")).split("_")
+        script = likely[1] if len(likely) > 2 else None
+    for candidate in (f"{locale.language}-{script}" if script else "", locale.language):
+        if candidate and candidate.lower() in known:
+            return known[candidate.lower()]
+    return None
+
+
+def resolve(tag: str) -> str:
+    """The catalogue tag for ``tag`` (see :func:`match`), or an error listing the
+    languages there are catalogues for."""
+    found = match(tag)
+    if found is None:
+        names = ", ".join(f"{t} ({catalogue(t).name})" for t in available())
+        raise WellchildError(
+            f"No catalogue for the language tag {tag!r}.",
+            hint=f"Catalogues: {names}. To add a language, export en and translate it.",
+        )
+    return found
+
+
 @cache
 def catalogue(tag: str) -> Catalogue:
-    """The catalogue of a language tag; a language without one is all English, marked,
-    so a family document is never blank."""
-    source = _raw(SOURCE)
+    """The catalogue of a language tag, matched as BCP 47 does (:func:`match`); a
+    language without one is all English, marked, so a family document is never blank."""
+    source = raw_data(SOURCE)
     english = _messages(SOURCE, source)
+    tag = match(tag) or tag
     if tag not in available():
         messages = {k: Message(m.text, m.status, fallback=True) for k, m in english.items()}
         return Catalogue(tag, tag, messages)
-    data = _raw(tag)
+    data = raw_data(tag)
     own = _messages(tag, data)
     messages = {
         k: own.get(k) or Message(m.text, m.status, fallback=True) for k, m in english.items()

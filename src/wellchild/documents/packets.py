@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from wellchild.documents.catalogue import SOURCE, catalogue
-from wellchild.documents.referral import FORM_KEYS, copies
+from wellchild.documents.referral import FORM_KEYS, copies, localised
 from wellchild.documents.typeset import fonts, language_data, templates_dir
 from wellchild.errors import WellchildError
 
@@ -129,6 +129,7 @@ class PacketPrinter:
 
         if not forms:
             raise WellchildError("No referral forms to typeset into packets.")
+        forms = [localised(form) for form in forms]
         keys = [_blank_key(form) for form in forms]
         blanks = self._blanks_for(keys)
         ids = {key: f"b{i}" for i, key in enumerate(blanks)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from wellchild.measures.summary import SMALL_DENOMINATOR
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
 from wellchild.outreach import regions as _regions
+
+if TYPE_CHECKING:
+    from wellchild.outreach.referrals import Roster
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -103,7 +106,7 @@ def rank(
             hint="Check --county and --as-of against what is loaded (wellchild status).",
         )
     files = rank_files(ranking, out_dir or Path(f"rank-{date}"))
-    table = Table(title=f"Combined top list as of {date}", title_justify="left")
+    table = Table(title=f"Top {top} by number or by share, as of {date}", title_justify="left")
     for column in ("rank #", "rank %", "practice", "panel", "non-utilizers", "share (95% CI)"):
         table.add_column(column, justify="left" if column == "practice" else "right")
     for r in ranking.combined.itertuples():
@@ -155,14 +158,14 @@ def brochure(
     string a catalogue lacks, prints in English marked [EN]; the footer says how much of
     the translation is reviewed."""
     from wellchild.documents.brochure import write_brochure
-    from wellchild.documents.catalogue import available
+    from wellchild.documents.catalogue import available, match
 
     if out_file.suffix.lower() not in {".pdf", ".png"}:
         raise WellchildError(f"--out must end in .pdf or .png, found {str(out_file)!r}.")
     region = _regions.region()
     place = region.county(county) if county else None
     path = write_brochure(language, region.phone_lines(place), out_file)
-    if language not in available():
+    if match(language) is None:
         out.print(
             f"No catalogue for {language!r}: the brochure is in English, marked [EN]. "
             f"Catalogues: {', '.join(available())}."
@@ -224,15 +227,15 @@ referrals_app = typer.Typer(
 )
 
 
-def _members(store: Path) -> set[str]:
+def _roster(store: Path) -> Roster:
     from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.outreach.referrals import roster
 
     engine = DuckDBEngine.open(store)
     try:
-        ids = engine.to_arrow(engine.inputs().member.select("member_id"))
+        return roster(engine)
     finally:
         engine.close()
-    return {str(v) for v in ids.column("member_id").to_pylist()}
 
 
 @referrals_app.command(
@@ -246,20 +249,23 @@ def referrals_import(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="CSV: member_id, practice_id, status, status_date [, appointment_date, note].",
+            help="CSV or XLSX: member_id, practice_id, status, status_date "
+            "[, appointment_date, note].",
         ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Check a referral register file and merge it into the store's register. Every
-    problem is reported together (row, column, expected, found); any problem means
-    nothing is imported and the exit status is 2. Rows with no status yet are skipped.
-    Importing the same file twice changes nothing."""
+    """Check a referral register file (CSV, or XLSX as a spreadsheet saves it) and merge
+    it into the store's register. Dates may be YYYY-MM-DD, M/D/YYYY or Excel dates. Each
+    practice must exist and each child must be assigned to the practice it is filed
+    under. Every problem is reported together (row, column, value found, what to do);
+    any problem means nothing is imported and the exit status is 2. Rows with no status
+    yet are skipped. Importing the same file twice changes nothing."""
     from wellchild.engines.duckdb_store import default_db
     from wellchild.outreach.referrals import import_file
 
     store = db if db is not None else default_db()
-    result = import_file(file, store, _members(store))
+    result = import_file(file, store, _roster(store))
     _audit.record(store, action="referrals import", practice_id=None, children=result.rows,
                   files=[file, result.register])  # fmt: skip
     out.print(
@@ -390,6 +396,63 @@ def evaluate(
     out.print(f"Report: {files['html']} and {files['pdf']}")
 
 
+catalogue_app = typer.Typer(
+    name="catalogue",
+    help="Translation review of the family documents' message catalogues: export a "
+    "language to a workbook, import it back reviewed.",
+    no_args_is_help=True,
+)
+
+
+@catalogue_app.command(
+    "export",
+    epilog="Examples:\n\n"
+    "    wellchild catalogue export --language es --out review-es.xlsx\n\n"
+    "    wellchild catalogue export --language zh-TW --out review-zh-Hant.xlsx",
+)
+def catalogue_export(
+    language: Annotated[
+        str,
+        typer.Option("--language", help="BCP 47 tag (es, es-MX, zh-Hant, zh-TW, km, …)."),
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")],
+) -> None:
+    """Write a language's catalogue as a workbook for a translator: each string's key,
+    what it is for, the English source, the translation and its status (reviewed,
+    machine-drafted or missing), and who reviewed it. Tags match as BCP 47 does (es-MX
+    gives es); a tag with no catalogue is an error listing the catalogues."""
+    from wellchild.documents.catalogue import catalogue, resolve
+    from wellchild.documents.review import export_workbook
+
+    if out_file.suffix.lower() != ".xlsx":
+        raise WellchildError(f"--out must end in .xlsx, found {str(out_file)!r}.")
+    tag = resolve(language)
+    path = export_workbook(tag, out_file)
+    out.print(f"{catalogue(tag).status_line()}\nWorkbook for review: {path}")
+
+
+@catalogue_app.command(
+    "import",
+    epilog="Examples:\n\n    wellchild catalogue import review-es.xlsx",
+)
+def catalogue_import(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A workbook from catalogue export, reviewed.")
+    ],
+) -> None:
+    """Record a reviewed workbook in its language's catalogue: each string's translation,
+    status and, for reviewed strings, who reviewed it and when. Every problem is reported
+    together (row, column, value found); any problem means nothing is recorded."""
+    from wellchild.documents.catalogue import catalogue
+    from wellchild.documents.review import import_workbook
+
+    done = import_workbook(file)
+    out.print(
+        f"Recorded {done.changed:,} changed string(s) in {done.path}.\n"
+        f"{catalogue(done.tag).status_line()}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the pilot's commands to the app."""
     app.command("rank", epilog=RANK_EPILOG)(rank)
@@ -397,3 +460,4 @@ def register(app: typer.Typer) -> None:
     app.command("outreach", epilog=OUTREACH_EPILOG)(outreach)
     app.add_typer(referrals_app)
     app.command("evaluate", epilog=EVALUATE_EPILOG)(evaluate)
+    app.add_typer(catalogue_app)

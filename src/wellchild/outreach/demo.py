@@ -1,5 +1,9 @@
 """The pilot's part of ``wellchild demo``: rank the practices, build the folders of the
-top three, and write the evaluation report with them as the participating practices."""
+top three, and write the evaluation report with them as the participating practices.
+
+Everything happens on the pilot's timeline: practices are ranked and their folders
+built on the programme start (1 January), so the children the folders name are the
+cohort the evaluation (1 January to 31 December) follows."""
 
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ RECRUITED = 3
 
 
 def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
-    """Rank Los Angeles practices as of 31 December of ``year``, build the outreach
-    folders of the top three, and evaluate them (programme start 1 January, public
-    report); return the outputs by label."""
+    """Rank Los Angeles practices on the programme start (1 January of ``year``), build
+    the outreach folders of the top three that day, and evaluate them to 31 December
+    (public report); return the outputs by label."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.outreach.evaluation import evaluate
     from wellchild.outreach.packets import build_folder
@@ -30,13 +34,13 @@ def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
     engine = DuckDBEngine.open(db)
     try:
         ranking = rank_practices(
-            engine, as_of, counties=[LOS_ANGELES], languages=places.languages([LOS_ANGELES])
+            engine, start, counties=[LOS_ANGELES], languages=places.languages([LOS_ANGELES])
         )
         ranked = rank_files(ranking, out / "rank")
         recruited = ranking.combined["practice_id"].head(RECRUITED).tolist()
         outputs = {"Practice ranking": ranked["xlsx"], "Rank chart": ranked["png"]}
         for practice_id in recruited:
-            folder = build_folder(engine, db, practice_id, as_of, out / "outreach", places)
+            folder = build_folder(engine, db, practice_id, start, out / "outreach", places)
             console.print(
                 f"{folder.practice.name} ({practice_id}): {folder.children:,} children on "
                 f"the gap list, {len(folder.files):,} files"
@@ -47,9 +51,14 @@ def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
         engine.close()
     report = write_report(result, out / "evaluation", public=True)
     did = result.did["estimate"]
+    statuses = int(result.accounting["statuses"].iloc[-1])
     console.print(
         "Difference-in-differences in dental_after_pcp, participating − comparison: "
         + ("not estimable" if did != did else f"{did * 100:+.1f} points")
-        + " (no referral statuses recorded yet: the practices have not started)."
+        + (
+            f" ({statuses:,} referral statuses recorded)."
+            if statuses
+            else " (no referral statuses recorded yet: the report says so)."
+        )
     )
     return {**outputs, "Evaluation (HTML)": report["html"], "Evaluation (PDF)": report["pdf"]}

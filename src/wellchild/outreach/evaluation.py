@@ -58,6 +58,7 @@ class Evaluation:
     rates: pd.DataFrame  # group × period: denominator, numerator, rate, CI
     did: dict[str, float]
     funnel: pd.DataFrame  # step, children
+    accounting: pd.DataFrame  # line, children, statuses: every register row placed once
     strata: pd.DataFrame  # group, dimension, group value, counts, rate, CI (after)
 
 
@@ -111,13 +112,57 @@ def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
     return frame
 
 
-def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> set[str]:
-    """The children on the chosen practices' gap lists on a day."""
-    ctx = _context(engine, on, on)
-    rows = denominator_rows(ctx, get("dental_12m"))
-    rows = rows.filter(~rows.excluded & ~rows.met & rows.practice_id.isin(list(chosen)))
-    ids = engine.to_arrow(rows.select("member_id")).column("member_id").to_pylist()
-    return {str(i) for i in ids}
+def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> pd.DataFrame:
+    """The cohort: the children the chosen practices' outreach folders built on ``on``
+    name (``member_id``, ``practice_id``), found by the gap list's own rule."""
+    from wellchild.outreach.gaps import listed
+
+    return listed(engine, chosen, on)
+
+
+ACCOUNT_STEPS = (
+    "in the cohort, dated in the programme (counted in the flow)",
+    "in the cohort, dated before the programme start or after the as-of date",
+    "outside the cohort: the practice is not a participating practice",
+    "outside the cohort: not on the practice's list at the programme start",
+    "unknown child: not in the store",
+)
+
+
+def account(
+    register: pd.DataFrame, cohort: pd.DataFrame, participating: Sequence[str],
+    members: set[str], w: Windows,
+) -> pd.DataFrame:  # fmt: skip
+    """Where every recorded status went: each register row, and each child with a row,
+    falls in exactly one line (``ACCOUNT_STEPS``), so the lines add up to the register."""
+    pairs = set(zip(cohort["member_id"], cohort["practice_id"], strict=True))
+    reg = register.reset_index(drop=True)
+    in_window = reg["status_date"].map(
+        lambda d: isinstance(d, dt.date) and w.program_start <= d <= w.as_of
+    )
+    kinds = []
+    for member, practice, inside in zip(reg["member_id"], reg["practice_id"], in_window,
+                                        strict=True):  # fmt: skip
+        if member not in members:
+            kinds.append(ACCOUNT_STEPS[4])
+        elif practice not in participating:
+            kinds.append(ACCOUNT_STEPS[2])
+        elif (member, practice) not in pairs:
+            kinds.append(ACCOUNT_STEPS[3])
+        else:
+            kinds.append(ACCOUNT_STEPS[0] if inside else ACCOUNT_STEPS[1])
+    reg = reg.assign(line=kinds)
+
+    def children(part: pd.DataFrame) -> int:
+        return len(part[["member_id", "practice_id"]].drop_duplicates())
+
+    out = [
+        {"line": line, "children": children(part), "statuses": len(part)}
+        for line in ACCOUNT_STEPS
+        for part in [reg[reg["line"] == line]]
+    ]
+    out.append({"line": "every status recorded", "children": children(reg), "statuses": len(reg)})
+    return pd.DataFrame(out, columns=["line", "children", "statuses"])
 
 
 def comparison_group(sizes: pd.DataFrame, participating: Sequence[str]) -> pd.DataFrame:
@@ -177,8 +222,10 @@ def difference_in_differences(rows: pd.DataFrame) -> dict[str, float]:
     if len(cells) < 4 or data["practice_id"].nunique() < 2:
         return empty
     groups = pd.factorize(data["practice_id"])[0]
+    # With few practices a cluster-robust z interval is too narrow: the t distribution
+    # with (practices - 1) degrees of freedom widens it as the clusters call for.
     fit = smf.ols("y ~ treated * after", data=data).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}
+        cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
     )
     low, high = fit.conf_int().loc["treated:after"]
     return {**empty, "estimate": float(fit.params["treated:after"]), "ci_low": float(low),
@@ -200,7 +247,7 @@ def funnel(
     reached = set(reg["member_id"])
     mine = after[after["member_id"].isin(gap_children) & (after["group"] == "participating")]
     steps = [
-        ("on a gap list at the programme start", len(gap_children)),
+        ("on a gap list at the programme start (the cohort)", len(gap_children)),
         ("referral recorded (any status)", len(reached)),
         ("referral given", len(ever["given"])),
         ("appointment made", len(ever["appointment made"])),
@@ -257,12 +304,24 @@ def evaluate(
     rows = pd.concat([before, after], ignore_index=True)
     rows["group"] = rows["practice_id"].map(which).fillna("none")
     rows = rows[rows["group"].isin(GROUPS)]
-    gap_children = non_utilizers(engine, program_start, participating)
+    cohort = non_utilizers(engine, program_start, participating)
+    gap_children = set(cohort["member_id"])
+    members = engine.to_arrow(engine.inputs().member.select("member_id")).column("member_id")
+    accounting = account(register, cohort, participating,
+                         {str(m) for m in members.to_pylist()}, w)  # fmt: skip
+    pairs = set(zip(cohort["member_id"], cohort["practice_id"], strict=True))
+    keep = [
+        (m, p) in pairs and isinstance(d, dt.date) and w.program_start <= d <= w.as_of
+        for m, p, d in zip(register["member_id"], register["practice_id"],
+                           register["status_date"], strict=True)
+    ]  # fmt: skip
+    counted = register[pd.Series(keep, index=register.index, dtype=bool)]
     return Evaluation(
         windows=w,
         practices=groups[groups["group"].isin(GROUPS)].reset_index(drop=True),
         rates=rates(rows),
         did=difference_in_differences(rows),
-        funnel=funnel(gap_children, register, participating, rows[rows["period"] == "after"]),
+        funnel=funnel(gap_children, counted, participating, rows[rows["period"] == "after"]),
+        accounting=accounting,
         strata=statistics(strata(rows[rows["period"] == "after"])),
     )

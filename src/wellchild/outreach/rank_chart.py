@@ -18,11 +18,25 @@ if TYPE_CHECKING:
     from wellchild.outreach.rank import Ranking
 
 
+def county_names(fips: tuple[str, ...]) -> str:
+    """The counties in words ("Los Angeles County"), as the region file names them; a
+    county it lacks keeps its code."""
+    from wellchild.outreach.regions import region
+
+    known = region().counties
+    names = [f"{known[f].name} County" if f in known else f for f in fips]
+    return ", ".join(names) or "all counties"
+
+
 def chart_spec(ranking: Ranking) -> alt.HConcatChart:
-    """Two panels sharing the practice axis, best-ranked practice on top."""
+    """Two panels sharing the practice axis, the practice with the most non-utilizers
+    on top, so the bars read as a sorted list."""
     import altair as alt
 
-    data = ranking.combined.assign(
+    combined = ranking.combined.sort_values(
+        ["non_utilizers", "practice_id"], ascending=[False, True]
+    )
+    data = combined.assign(
         label=lambda t: t["practice_name"] + " (" + t["practice_id"] + ")",
         flag=lambda t: t["small_panel"].map({True: "small panel", False: "panel"}),
     )[["label", "non_utilizers", "panel", "share", "share_ci_low", "share_ci_high", "flag"]]
@@ -61,11 +75,15 @@ def chart_spec(ranking: Ranking) -> alt.HConcatChart:
         )
     )  # fmt: skip
     share = alt.layer(whiskers, points).properties(width=260, height=max(120, 18 * len(data)))
-    counties = ", ".join(ranking.counties) or "all counties"
     chart: alt.HConcatChart = (
         alt.hconcat(bars, share, spacing=8)
         .properties(
-            title=f"Practices ranked by dental non-utilizers as of {ranking.as_of}, {counties}"
+            title=alt.TitleParams(
+                f"Dental non-utilizers by practice, {county_names(ranking.counties)}, "
+                f"as of {ranking.as_of}",
+                subtitle=f"The pilot's list: the top {ranking.top} practices by number or by "
+                f"share ({len(combined)} practices), most non-utilizers first",
+            )
         )
         .configure(font=FONT)
     )
@@ -94,7 +112,10 @@ def rank_files(ranking: Ranking, out: Path) -> dict[str, Path]:
     ranking.table.to_csv(csv, index=False, float_format="%.6g")
     percent = [c for c in ranking.table.columns if c.startswith(("share", "lang_"))]
     xlsx = write_xlsx(
-        {"Combined top list": ranking.combined, "All practices": ranking.table},
+        {
+            f"Top {ranking.top} by number or share": ranking.combined,
+            "All practices": ranking.table,
+        },
         out / "rank.xlsx",
         percent=percent,
         notes={"About": _notes(ranking)},
@@ -105,8 +126,7 @@ def rank_files(ranking: Ranking, out: Path) -> dict[str, Path]:
 def _notes(ranking: Ranking) -> str:
     return "\n".join(
         [
-            f"Practices ranked as of {ranking.as_of} "
-            f"({', '.join(ranking.counties) or 'all counties'}).",
+            f"Practices ranked as of {ranking.as_of} ({county_names(ranking.counties)}).",
             "panel: children aged 1-5 on the as-of date, enrolled that day and assigned to "
             "the practice (dental_12m denominator, exclusions removed).",
             "non_utilizers: those of them with no dental visit in the 12 months ending on "
@@ -114,7 +134,8 @@ def _notes(ranking: Ranking) -> str:
             f"rank_number ranks every practice by non_utilizers; rank_share ranks practices "
             f"with a panel of at least {ranking.min_panel} by share (smaller panels are "
             "flagged small_panel and get no share rank).",
-            f"in_top: in the top {ranking.top} by number or by share (the combined list).",
+            f"in_top: in the top {ranking.top} by number or by share (the combined list, "
+            f'the pilot\'s "top {ranking.top} by number or by share").',
             "lang_<tag>: share of the practice's non-utilizers whose family prefers that "
             "written language; lang_other: any language not a threshold language here.",
         ]

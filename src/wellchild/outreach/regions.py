@@ -9,7 +9,7 @@ reported together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,9 @@ class County:
     threshold_languages: tuple[str, ...]
     plans: dict[str, Contact]
     contacts: tuple[Contact, ...]
+    # Medi-Cal dental plans of a Dental Managed Care county (Sacramento, Los Angeles);
+    # empty where Medi-Cal Dental pays dentists directly.
+    dental_plans: dict[str, Contact] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,25 @@ class Region:
                 "(WELLCHILD_REGION_FILE) to use it.",
             ) from None
 
+    def dental_line(self) -> dict[str, str]:
+        """The state dental programme's line, as a referral form prints it when no
+        dentist nearby fits."""
+        return {"label": self.dental.label, "phone": self.dental.phone, "web": self.dental_web}
+
     def phone_lines(self, county: County | None) -> list[dict[str, str]]:
         """The phone lines a family document prints: the state dental programme's, then
-        the county's plans and contacts when a county is given."""
-        lines = [self.dental, *county.plans.values(), *county.contacts] if county else [self.dental]
-        return [{"label": c.label, "phone": c.phone} for c in lines]
+        the county's dental plans, health plans and contacts when a county is given.
+        Each has a ``kind`` (dental, dental_plan, plan, ffs, county) that the document
+        words in the family's language."""
+        lines = [{"label": self.dental.label, "phone": self.dental.phone, "kind": "dental"}]
+        if county:
+            lines += [{"label": c.label, "phone": c.phone, "kind": "dental_plan"}
+                      for c in county.dental_plans.values()]  # fmt: skip
+            lines += [{"label": c.label, "phone": c.phone, "kind": "ffs" if k == "FFS" else "plan"}
+                      for k, c in county.plans.items()]  # fmt: skip
+            lines += [{"label": c.label, "phone": c.phone, "kind": "county"}
+                      for c in county.contacts]  # fmt: skip
+        return lines
 
     def languages(self, fips: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """The threshold languages of some counties (all counties when none is given),
@@ -118,7 +135,11 @@ def _county(fips: str, raw: Any, problems: list[str]) -> County:
         _contact(c, f"{where}.contacts[{i}]", problems)
         for i, c in enumerate(raw.get("contacts") or [])
     )
-    return County(fips, str(raw["name"]), languages, plans, contacts)
+    dental_plans = {
+        str(k): _contact(v, f"{where}.dental_plans.{k}", problems)
+        for k, v in (raw.get("dental_plans") or {}).items()
+    }
+    return County(fips, str(raw["name"]), languages, plans, contacts, dental_plans)
 
 
 def parse(text: str, source: str) -> Region:

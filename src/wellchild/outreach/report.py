@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wellchild.documents.catalogue import catalogue
+from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.typeset import language_data, write
-from wellchild.measures.suppression import SMALL, publish
+from wellchild.measures.suppression import primary, publish
+from wellchild.outreach import regions as _regions
 from wellchild.outreach.evaluation import Evaluation
 from wellchild.qi.render import FONT, require_altair
 
@@ -27,8 +28,14 @@ NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "
     "(version 2019 of the pilot's definition). Intervals are 95% Wilson intervals; the "
     "difference-in-differences is a linear probability model with standard errors "
-    "clustered by practice."
+    "clustered by practice and a t distribution with one fewer degrees of freedom than "
+    "practices. Results by language and race/ethnicity are small-cell suppressed (counts "
+    "from 1 to 10, and what would reveal them, shown as –)."
 )
+# Cluster-robust intervals are trustworthy with some dozens of clusters; below this many
+# practices the report says plainly that the interval is rough.
+FEW_PRACTICES = 20
+REGISTER_STEPS = 6  # funnel lines 2–7 come from the register
 
 
 @dataclass(frozen=True)
@@ -40,33 +47,45 @@ class Tables:
     funnel: pd.DataFrame
     strata: pd.DataFrame
     practices: pd.DataFrame
+    accounting: pd.DataFrame
     public: bool
+    statuses: int  # status rows recorded in the register (0: nothing recorded yet)
 
 
 def _small(values: pd.Series) -> pd.Series:
-    return values.astype(float).isin([float(v) for v in SMALL])
+    """Counts the small-cell policy hides on their own (its ``primary`` rule)."""
+    counts = pd.DataFrame({"denominator": values.fillna(0).astype(int), "numerator": 0})
+    return primary(counts)["denominator"]
 
 
 def tables(ev: Evaluation, *, public: bool) -> Tables:
-    """The tables to show; with ``public`` the small-cell policy is applied."""
+    """The tables to show. Results by language and race/ethnicity are always suppressed
+    as on the hub; with ``public`` the small-cell policy applies everywhere."""
     rates = ev.rates.copy()
-    strata = ev.strata
+    strata = publish(ev.strata)
     funnel = ev.funnel.copy()
+    accounting = ev.accounting.copy()
     did = dict(ev.did)
     practices = ev.practices[["practice_id", "practice_name", "county_fips", "panel", "group"]]
+    statuses = int(accounting["statuses"].iloc[-1])
+    if statuses == 0:
+        funnel["children"] = funnel["children"].astype("Int64")
+        funnel.loc[1:REGISTER_STEPS, "children"] = pd.NA
     if public:
-        hide_rate = _small(rates["numerator"]) | _small(rates["denominator"] - rates["numerator"])
+        hidden = primary(rates[["denominator", "numerator"]].astype(int))
+        hide_rate = hidden["numerator"]
         for column in ("denominator", "numerator"):
-            rates[column] = rates[column].astype("Int64").mask(_small(rates[column]))
+            rates[column] = rates[column].astype("Int64").mask(hidden[column])
         for column in ("rate", "ci_low", "ci_high"):
             rates[column] = rates[column].mask(hide_rate)
         if bool(hide_rate.any()):
             did = {k: (np.nan if k in {"estimate", "ci_low", "ci_high", "p_value"} else v)
                    for k, v in did.items()}  # fmt: skip
         funnel["children"] = funnel["children"].astype("Int64").mask(_small(funnel["children"]))
-        strata = publish(strata)
+        for column in ("children", "statuses"):
+            accounting[column] = accounting[column].astype("Int64").mask(_small(accounting[column]))
         practices = practices.drop(columns=["panel"])
-    return Tables(rates, did, funnel, strata, practices, public)
+    return Tables(rates, did, funnel, strata, practices, accounting, public, statuses)
 
 
 def rate_chart(t: Tables) -> dict[str, Any]:
@@ -119,7 +138,7 @@ def funnel_chart(t: Tables) -> dict[str, Any]:
             ),
             x=alt.X("children:Q", title="Children"),
         )
-        .properties(width=300, height=22 * len(data), title="Referral funnel")
+        .properties(width=300, height=22 * len(data), title="Cohort flow")
     )
     spec: dict[str, Any] = chart.configure(font=FONT).to_dict()
     return spec
@@ -137,7 +156,7 @@ def _fmt(value: object, kind: str = "") -> str:
     if kind == "%" and isinstance(value, int | float):
         return f"{value:.1%}"
     if kind == "pp" and isinstance(value, int | float):
-        return f"{value * 100:+.1f} points"
+        return f"{value * 100:+.1f} points".replace("-", "\u2212")
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
 
 
@@ -152,7 +171,9 @@ def _rate_rows(t: Tables) -> list[list[str]]:
 def _strata_rows(t: Tables) -> list[list[str]]:
     s = t.strata[t.strata["dimension"] != "total"]
     return [
-        [str(r.measure_id), str(r.dimension).replace("_", "/"), str(r.group), _fmt(r.denominator),
+        [str(r.measure_id), str(r.dimension).replace("_", "/"),
+         language_name(str(r.group), "en") if r.dimension == "language" else str(r.group),
+         _fmt(r.denominator),
          _fmt(r.numerator), _fmt(r.rate, "%")]
         for r in s.itertuples()
     ]  # fmt: skip
@@ -172,6 +193,119 @@ def _did_line(t: Tables) -> str:
     )
 
 
+def _count(value: object) -> str:
+    """A count in a sentence: a suppressed one says so."""
+    return "1 to 10" if value is None or value is pd.NA or value != value else f"{int(value):,}"  # type: ignore[call-overload]
+
+
+def _many(n: int, noun: str) -> str:
+    """``n`` and the noun, plural when it should be: "a year", "3 practices"."""
+    if n == 1:
+        return f"a {noun}" if noun[0] not in "aeiou" else f"an {noun}"
+    return f"{n:,} {noun}s"
+
+
+def _share(value: object) -> str:
+    if value is None or value is pd.NA or value != value:
+        return "a share not shown (small numbers)"
+    return f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def summary(ev: Evaluation, t: Tables) -> list[str]:
+    """The first page in words: what was done, whom it reached, and the outcome against
+    the comparison group, with the caveats a reader needs."""
+    w = ev.windows
+    who = ev.practices[ev.practices["group"] == "participating"]
+    compared = int((ev.practices["group"] == "comparison").sum())
+    f = t.funnel.set_index("step")["children"]
+    steps = list(t.funnel["step"])
+    cohort = _count(f[steps[0]])
+    names = ", ".join(who["practice_name"].astype(str))
+    lines = [
+        f"What was done. From {w.program_start} to {w.as_of}, "
+        f"{_many(len(who), 'primary care practice')} took part in the medical–dental pilot "
+        f"({names}). On the programme "
+        f"start each was given the names of its children aged 1–5 with no dental visit in "
+        f"the 12 months before — {cohort} children, the cohort this report follows — with "
+        "a referral form and a brochure in each family's language, to call the families "
+        "and refer the children to a dentist.",
+    ]
+    if t.statuses == 0:
+        lines.append(
+            "Reached, referred, seen. No referral statuses have been recorded yet, so how "
+            "many families were reached, referred and seen is not known; the register's "
+            "lines of the cohort flow are left empty rather than shown as zeros. The "
+            "dental visits below come from claims."
+        )
+    else:
+        lines.append(
+            f"Reached, referred, seen. The practices recorded a status for "
+            f"{_count(f[steps[1]])} of the cohort: {_count(f[steps[2]])} were given a "
+            f"referral, {_count(f[steps[3]])} made an appointment and {_count(f[steps[4]])} "
+            f"were seen by a dentist by the practices' account; {_count(f[steps[5]])} "
+            f"declined and {_count(f[steps[6]])} could not be reached."
+        )
+    lines[-1] += (
+        f" Of the {_count(f[steps[7]])} cohort children with a visit to their practice whose "
+        f"6-month follow-up had ended by {w.as_of}, {_count(f[steps[8]])} saw a dentist "
+        "within 6 months of it, by the claims."
+    )
+    r = t.rates.set_index(["group", "period"])["rate"]
+    d = t.did
+    outcome = (
+        f"The outcome. After the programme start, {_share(r['participating', 'after'])} of "
+        f"children with a visit at the participating practices saw a dentist within 6 "
+        f"months, against {_share(r['comparison', 'after'])} at {compared} comparison "
+        f"practices of the same counties with the closest panel sizes (in the same "
+        f"months {_many(w.years_back, 'year')} earlier: {_share(r['participating', 'before'])} "
+        f"and {_share(r['comparison', 'before'])}). "
+    )
+    if np.isnan(d["estimate"]):
+        outcome += (
+            "The difference-in-differences cannot be given: too few practices or "
+            "children, or cells too small to publish."
+        )
+    else:
+        outcome += (
+            f"Taking the change at the comparison practices away from the change at the "
+            f"participating ones, the programme's difference is {_fmt(d['estimate'], 'pp')} "
+            f"(95% interval {_fmt(d['ci_low'], 'pp')} to {_fmt(d['ci_high'], 'pp')}, "
+            "allowing for children of one practice being alike)."
+        )
+    lines.append(outcome)
+    practices = int(d["practices"])
+    if practices < FEW_PRACTICES:
+        lines.append(
+            f"Caution. The estimate rests on {practices} practices. With so few, an "
+            "interval that allows for clustering by practice is itself rough, and one "
+            "practice can move the result: read the difference as a direction to confirm, "
+            "not a measured effect. The practices chose to take part, so their families "
+            "may differ from the comparison group's in ways the data do not show."
+        )
+    if t.statuses == 0:
+        return lines
+    a = t.accounting.set_index("line")
+    window, elsewhere, unlisted = (_count(v) for v in a.iloc[1:4]["statuses"])
+    lines.append(
+        f"Every status counted. Of the {_count(a['statuses'].iloc[-1])} status rows "
+        f"recorded, {_count(a['statuses'].iloc[0])} belong to cohort children in the "
+        f"programme window and count in the flow; {window} are dated outside the window, "
+        f"{elsewhere} were recorded at a practice not taking part, {unlisted} are for "
+        f"children not on the list at the start, and {_count(a['statuses'].iloc[4])} name "
+        "no child in the store. The table 'Where every recorded status went' gives each line."
+    )
+    return lines
+
+
+def _details(ev: Evaluation, t: Tables) -> list[str]:
+    w = ev.windows
+    return [
+        f"Programme: {w.program_start} to {w.as_of}; baseline: {w.before_start} to "
+        f"{w.before_as_of} (the same window {_many(w.years_back, 'year')} earlier).",
+        _did_line(t),
+    ]
+
+
 def _table_html(head: list[str], rows: list[list[str]]) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join(
@@ -182,38 +316,62 @@ def _table_html(head: list[str], rows: list[list[str]]) -> str:
 
 RATE_HEAD = ["group", "period", "children", "dental visit", "rate", "95% CI"]
 STRATA_HEAD = ["group", "by", "value", "children", "dental visit", "rate"]
+PRACTICE_HEAD = {"practice_id": "id", "practice_name": "practice", "county_fips": "county",
+                 "panel": "children 1–5", "group": "group"}  # fmt: skip
+ACCOUNT_HEAD = ["where the status went", "children", "status rows"]
+NO_STATUS = "No referral status has been recorded yet (wellchild referrals import)."
+FLOW_NOTE = (
+    "The cohort is the children named on the participating practices' gap lists on the "
+    "programme start. The register's lines count statuses dated from the programme "
+    "start to the as-of date; '–' is a count not recorded or not shown."
+)
 
 
-def _summary(ev: Evaluation, t: Tables) -> list[str]:
-    w = ev.windows
-    return [
-        f"Programme: {w.program_start} to {w.as_of}; baseline: {w.before_start} to "
-        f"{w.before_as_of} (the same window {w.years_back} year(s) earlier).",
-        f"Participating practices: {int((ev.practices['group'] == 'participating').sum())}; "
-        f"comparison practices (same county, closest panel size): "
-        f"{int((ev.practices['group'] == 'comparison').sum())}.",
-        f"Children reached (on a participating practice's gap list at the start): "
-        f"{_fmt(t.funnel['children'].iloc[0])}.",
-        _did_line(t),
+def _sections(ev: Evaluation, t: Tables) -> dict[str, Any]:
+    region = _regions.region()
+    practices = t.practices.sort_values(["group", "practice_name"], ascending=[False, True])
+    practices["county_fips"] = [
+        region.counties[c].name if c in region.counties else c for c in practices["county_fips"]
     ]
+    return {
+        "summary": summary(ev, t),
+        "details": _details(ev, t),
+        "rate_head": RATE_HEAD, "rates": _rate_rows(t),
+        "funnel": [[str(s), _fmt(c)] for s, c in zip(t.funnel["step"], t.funnel["children"],
+                                                     strict=True)],
+        "flow_note": FLOW_NOTE,
+        "account_head": ACCOUNT_HEAD,
+        "statuses": t.statuses,
+        "accounting": [[str(r.line), _fmt(r.children), _fmt(r.statuses)]
+                       for r in t.accounting.itertuples()],
+        "strata_head": STRATA_HEAD, "strata": _strata_rows(t),
+        "practice_head": [PRACTICE_HEAD[c] for c in practices.columns],
+        "practices": [[_fmt(v) for v in row] for row in practices.itertuples(index=False)],
+        "note": NOTE,
+        "no_status": NO_STATUS,
+    }  # fmt: skip
 
 
 def write_html(ev: Evaluation, t: Tables, path: Path, charts: dict[str, str]) -> Path:
     title = "Medical–dental pilot evaluation" + (" (public)" if t.public else "")
-    parts = [f"<h1>{html.escape(title)}</h1>"]
-    parts += [f"<p>{html.escape(line)}</p>" for line in _summary(ev, t)]
-    parts += ["<h2>Outcome before and after</h2>", charts["rates"],
-              _table_html(RATE_HEAD, _rate_rows(t)),
-              "<h2>Referral funnel</h2>", charts["funnel"],
-              _table_html(["step", "children"],
-                          [[str(s), _fmt(c)] for s, c in zip(t.funnel["step"],
-                                                             t.funnel["children"],
-                                                             strict=True)]),
+    d = _sections(ev, t)
+    parts = [f"<h1>{html.escape(title)}</h1>", "<h2>Summary</h2>"]
+    for line in d["summary"]:
+        head, _, rest = line.partition(". ")
+        parts.append(f"<p><strong>{html.escape(head)}.</strong> {html.escape(rest)}</p>")
+    parts += ["<h2>Cohort flow</h2>", charts["funnel"],
+              _table_html(["step", "children"], d["funnel"]),
+              f"<p class='note'>{html.escape(FLOW_NOTE)}</p>",
+              "<h2>Where every recorded status went</h2>",
+              _table_html(ACCOUNT_HEAD, d["accounting"]) if t.statuses else
+              f"<p>{html.escape(NO_STATUS)}</p>",
+              "<h2>Outcome before and after</h2>", charts["rates"],
+              _table_html(RATE_HEAD, d["rates"]),
+              *(f"<p>{html.escape(line)}</p>" for line in d["details"]),
               "<h2>After the start, by language and race/ethnicity</h2>",
-              _table_html(STRATA_HEAD, _strata_rows(t)),
+              _table_html(STRATA_HEAD, d["strata"]),
               "<h2>Practices</h2>",
-              _table_html(list(t.practices.columns),
-                          [[_fmt(v) for v in row] for row in t.practices.itertuples(index=False)]),
+              _table_html(d["practice_head"], d["practices"]),
               f"<p class='note'>{html.escape(NOTE)}</p>"]  # fmt: skip
     style = (
         "body{font-family:'Noto Sans',sans-serif;max-width:60rem;margin:2rem auto;color:#222}"
@@ -234,12 +392,8 @@ def write_pdf(ev: Evaluation, t: Tables, path: Path, charts: dict[str, str]) -> 
         "title": "Medical–dental pilot evaluation" + (" (public)" if t.public else ""),
         "footer": "wellchild · " + ("public: small cells suppressed" if t.public else
                                     "internal: contains small cells, do not publish"),
-        "summary": _summary(ev, t),
-        "rate_head": RATE_HEAD, "rates": _rate_rows(t),
-        "funnel": [[str(s), _fmt(c)] for s, c in zip(t.funnel["step"], t.funnel["children"],
-                                                     strict=True)],
-        "strata_head": STRATA_HEAD, "strata": _strata_rows(t),
-        "charts": charts, "note": NOTE,
+        **_sections(ev, t),
+        "charts": charts,
     }  # fmt: skip
     return write("evaluation", data, path)
 
@@ -255,7 +409,7 @@ def write_report(ev: Evaluation, out: Path, *, public: bool) -> dict[str, Path]:
         files[f"{name}.svg"] = out / f"chart-{name}.svg"
         files[f"{name}.svg"].write_text(svg, encoding="utf-8")
     for name, frame in (("rates", t.rates), ("funnel", t.funnel), ("strata", t.strata),
-                        ("practices", t.practices),
+                        ("practices", t.practices), ("accounting", t.accounting),
                         ("did", pd.DataFrame([t.did]))):  # fmt: skip
         files[f"{name}.csv"] = out / f"{name}.csv"
         frame.to_csv(files[f"{name}.csv"], index=False, float_format="%.6g")

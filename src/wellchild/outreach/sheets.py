@@ -23,9 +23,14 @@ def write_xlsx(
     *,
     percent: Collection[str] = (),
     notes: Mapping[str, str] | None = None,
+    freeze: str = "A2",
+    wrap: Collection[str] = (),
 ) -> Path:
     """Write each table to a sheet of one workbook; ``notes`` adds a sheet of text
-    lines (what the columns mean, where the numbers come from)."""
+    lines (what the columns mean, where the numbers come from). ``freeze`` is the first
+    cell that scrolls (``D2`` keeps the header row and three columns in view); columns
+    in ``wrap`` wrap their text. Every sheet prints landscape, fit to the page width,
+    with its header row repeated on each page."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -41,7 +46,12 @@ def write_xlsx(
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = freeze
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_title_rows = "1:1"
         if len(frame.columns):
             last = get_column_letter(len(frame.columns))
             sheet.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
@@ -49,6 +59,10 @@ def write_xlsx(
             letter = get_column_letter(i)
             values = [str(column), *(str(v) for v in frame[column].head(200))]
             sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(map(len, values)) + 2)
+            if column in wrap:
+                sheet.column_dimensions[letter].width = MAX_WIDTH
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
             fmt = "0.0%" if column in percent else _format(frame[column])
             if fmt:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):

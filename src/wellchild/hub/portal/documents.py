@@ -13,7 +13,7 @@ from wellchild.hub.portal.models import GapEntry
 
 
 def _practice(entry: GapEntry) -> object:
-    from wellchild.outreach.packets import Practice
+    from wellchild.documents.referral import Practice
 
     practice = entry.child.practice
     return Practice(
@@ -26,9 +26,8 @@ def _practice(entry: GapEntry) -> object:
 
 def referral_pdf(entry: GapEntry) -> bytes:
     """The referral form of the child on ``entry`` (a row of a scoped gap list)."""
-    from wellchild.documents.referral import referral_data
+    from wellchild.documents.referral import referral_data, referral_form
     from wellchild.documents.typeset import render
-    from wellchild.outreach.packets import referral_form
     from wellchild.outreach.regions import region
 
     row = SimpleNamespace(
@@ -41,7 +40,7 @@ def referral_pdf(entry: GapEntry) -> bytes:
         dentists=list(entry.dentists),
     )
     practice = _practice(entry)
-    form = referral_form(row, practice, region())  # type: ignore[arg-type]
+    form = referral_form(row, practice, region().dental_line())  # type: ignore[arg-type]
     note = f"{entry.child.practice.practice_id} · {entry.gap_list.as_of}"
     return render("referral", referral_data(form, note=note))
 
