@@ -66,6 +66,14 @@ def init(
             "WELLCHILD_HUB_ADMIN_PASSWORD, or create none.",
         ),
     ] = False,
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            "--app-role",
+            help="PostgreSQL: create or update this least-privilege role for `hub serve` "
+            "(default WELLCHILD_HUB_APP_ROLE); run init itself as the tables' owner.",
+        ),
+    ] = None,
 ) -> None:
     """Create or upgrade the hub's database and files, and the first coordinator account.
 
@@ -78,6 +86,13 @@ def init(
     _django()
     setup_site.migrate(quiet=True)
     out.print(f"Database ready ({setup_site.database_label()}); files in {data_dir}")
+    role = app_role or config.get("hub_app_role")
+    if role:
+        setup_site.grant_app_role(role, password=config.get("hub_app_role_password"))
+        out.print(
+            f"Application role {role!r}: reads and adds audit records, never changes, "
+            "deletes or truncates them; owns no table. Serve with a DATABASE_URL naming it."
+        )
     email, password = config.get("hub_admin_email"), config.get("hub_admin_password")
     if not setup_site.has_coordinator():
         if (email is None or password is None) and not no_input and not demo:
