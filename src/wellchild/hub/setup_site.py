@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wellchild.errors import WellchildError
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+
+
+def grant_coordinators(apps: Apps, app_label: str, codenames: Iterable[str]) -> None:
+    """In a migration: create the app's permissions now (Django makes them only after
+    every migration ran) and give the named ones to the coordinators group."""
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config(app_label)
+    config.models_module = True  # type: ignore[assignment]
+    create_permissions(config, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="coordinators")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
 
 
 def prepare_data_dir(data_dir: Path, *, production: bool) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps.registry import Apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from wellchild.hub.setup_site import grant_coordinators
 
 PERMISSIONS = [
     "view_run",
@@ -22,16 +23,7 @@ PERMISSIONS = [
 
 
 def forwards(apps: Apps, schema_editor: Any) -> None:
-    config = apps.get_app_config("data")
-    config.models_module = True  # type: ignore[assignment]
-    create_permissions(config, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="coordinators")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="data", codename__in=PERMISSIONS)
-    )
+    grant_coordinators(apps, "data", PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.migrations.state import StateApps
 
+from wellchild.hub.setup_site import grant_coordinators
+
 PostgreSQLOnly = import_module(
     "wellchild.hub.portal.migrations.0002_audit_append_only_and_permissions"
 ).PostgreSQLOnly
@@ -61,18 +63,7 @@ def grants_of_current_staff(apps: StateApps, schema_editor: Any) -> None:
 
 def permissions(apps: StateApps, schema_editor: Any) -> None:
     """Coordinators read the grants' history in the back office."""
-    from django.contrib.auth.management import create_permissions
-
-    config = apps.get_app_config("portal")
-    config.models_module = True  # type: ignore[assignment]
-    create_permissions(config, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="coordinators")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="portal", codename="view_staffgrant")
-    )
+    grant_coordinators(apps, "portal", ["view_staffgrant"])
 
 
 class Migration(migrations.Migration):
