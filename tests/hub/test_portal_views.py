@@ -369,7 +369,11 @@ def test_organization_admin_adds_and_removes_staff(w: World, clients: dict[str, 
     refused = admin.post(url, {"action": "add", "email": outsider.email})
     assert "No confirmed member of the practice&#x27;s organization" in refused.content.decode()
     newcomer = make.person("Nell Newcomer", org=w.a.organization)
-    assert admin.post(url, {"action": "add", "email": newcomer.email}).status_code == 302
+    reason = "Front desk: calls the families"
+    assert (
+        admin.post(url, {"action": "add", "email": newcomer.email, "reason": reason}).status_code
+        == 302
+    )
     staff = {s.user.email: s.added_by for s in w.a.staff.select_related("user")}
     assert staff == {
         w.users["A nurse"].email: None,
@@ -380,11 +384,12 @@ def test_organization_admin_adds_and_removes_staff(w: World, clients: dict[str, 
     client.force_login(newcomer.user, backend=BACKEND)
     assert client.get(reverse("portal:gap-list", args=[w.a.key])).status_code == 200
     mine = w.a.staff.get(user=newcomer.user)
-    assert admin.post(url, {"action": "remove", "staff": mine.pk}).status_code == 302
+    left = {"action": "remove", "staff": mine.pk, "reason": "Left the practice"}
+    assert admin.post(url, left).status_code == 302
     assert client.get(reverse("portal:gap-list", args=[w.a.key])).status_code == 404
     # The admin of A's organization cannot remove B's staff through A's page.
     b_staff = w.b.staff.get()
-    admin.post(url, {"action": "remove", "staff": b_staff.pk})
+    admin.post(url, {"action": "remove", "staff": b_staff.pk, "reason": "mistake"})
     assert w.b.staff.count() == 1
 
 
@@ -408,6 +413,11 @@ def test_coordinators_add_staff_by_email_in_the_back_office(
         "staff-0-id": str(existing.pk),
         "staff-0-practice": str(w.b.pk),
         "staff-1-practice": str(w.b.pk),
+        "staff-1-reason": "Joins the front desk",
+        "grants-TOTAL_FORMS": "0",
+        "grants-INITIAL_FORMS": "0",
+        "grants-MIN_NUM_FORMS": "0",
+        "grants-MAX_NUM_FORMS": "1000",
     }
     coordinator = clients["coordinator"]
     unknown = coordinator.post(url, form | {"staff-1-email": "nobody@example.org"})

@@ -66,6 +66,14 @@ def init(
             "WELLCHILD_HUB_ADMIN_PASSWORD, or create none.",
         ),
     ] = False,
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            "--app-role",
+            help="PostgreSQL: create or update this least-privilege role for `hub serve` "
+            "(default WELLCHILD_HUB_APP_ROLE); run init itself as the tables' owner.",
+        ),
+    ] = None,
 ) -> None:
     """Create or upgrade the hub's database and files, and the first coordinator account.
 
@@ -78,6 +86,13 @@ def init(
     _django()
     setup_site.migrate(quiet=True)
     out.print(f"Database ready ({setup_site.database_label()}); files in {data_dir}")
+    role = app_role or config.get("hub_app_role")
+    if role:
+        setup_site.grant_app_role(role, password=config.get("hub_app_role_password"))
+        out.print(
+            f"Application role {role!r}: reads and adds audit records, never changes, "
+            "deletes or truncates them; owns no table. Serve with a DATABASE_URL naming it."
+        )
     email, password = config.get("hub_admin_email"), config.get("hub_admin_password")
     if not setup_site.has_coordinator():
         if (email is None or password is None) and not no_input and not demo:
@@ -141,29 +156,55 @@ def serve(
             "127.0.0.1",
         ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wellchild.hub.settings"}
-    children = [subprocess.Popen(server, env=env)]
+    commands = [server]
     if mail_worker:
-        worker = [python, "-m", "django", "send_list_mail"]
-        children.append(subprocess.Popen(worker, env=env))
-    out.print(f"The hub is at http://{host}:{port}/ (Ctrl-C stops it)")
-    _wait(children)
+        commands.append([python, "-m", "django", "send_list_mail"])
+    _run(commands, env=env, started=f"The hub is at http://{host}:{port}/ (Ctrl-C stops it)")
 
 
-def _wait(children: list[subprocess.Popen[bytes]]) -> None:
-    """Run until one child ends or the user interrupts; then stop the others."""
+class _Stop(Exception):
+    """Raised in the main thread by SIGTERM or SIGINT, to stop the hub's processes."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop(signal.Signals(signum).name)
+
+
+def _run(
+    commands: list[list[str]], *, env: dict[str, str], started: str, grace: float = 30.0
+) -> None:
+    """Start the commands and run until one ends or SIGTERM or SIGINT arrives; then stop
+    every one still running.
+
+    Each gets SIGTERM (gunicorn lets its workers finish their requests, the mail sender
+    its batch) and ``grace`` seconds before it is killed, so stopping the hub leaves no
+    process behind and its port closed. The handlers are in place before the first
+    child starts, so no signal finds a child without the parent that stops it.
+    """
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    children: list[subprocess.Popen[bytes]] = []
     try:
+        for command in commands:
+            children.append(subprocess.Popen(command, env=env))
+        out.print(started)
         os.wait()
-    except KeyboardInterrupt:
+    except (_Stop, KeyboardInterrupt):
         pass
     finally:
+        # A second signal while stopping must not cut the waiting short.
+        for s in previous:
+            signal.signal(s, signal.SIG_IGN)
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         for child in children:
             try:
-                child.wait(timeout=10)
+                child.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 @app.command(

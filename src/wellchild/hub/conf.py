@@ -85,6 +85,28 @@ for _setting in (
         parse_positive_int,
     ),
     Setting(
+        "hub_app_role",
+        None,
+        "PostgreSQL role the running hub connects as: `wellchild hub init` (connected as "
+        "the owner of the tables) creates it or updates its grants: rows of every table, "
+        "but only SELECT and INSERT on the audit log, and owner of nothing. Serve with a "
+        "`DATABASE_URL` naming this role.",
+    ),
+    Setting(
+        "hub_app_role_password",
+        None,
+        "Password `wellchild hub init` sets on that role (unset: the role's password is "
+        "left as it is).",
+        secret=True,
+    ),
+    Setting(
+        "hub_idle_minutes",
+        "30",
+        "Minutes without a request after which a coordinator or practice staff member is "
+        "signed out.",
+        parse_positive_int,
+    ),
+    Setting(
         "hub_admin_email",
         None,
         "Email of the first coordinator account that `wellchild hub init` creates without "

@@ -60,6 +60,16 @@ def is_on_team(user: Any, team: Any) -> bool:
     return bool(is_member_of(user, organization) or is_admin_of(user, organization))
 
 
+@predicate
+def is_practice_staff(user: Any) -> bool:
+    """On the staff of at least one practice (so sees named children)."""
+    return bool(user.is_authenticated and user.practice_staff.exists())
+
+
+# Who reaches children's data or grants it: signed out when idle, and in production
+# signed in with a second factor.
+handles_member_data = is_coordinator | is_practice_staff
+
 add_perm("hub.view_member_contacts", is_member | is_coordinator)
 add_perm("hub.manage_organization", is_admin_of | is_coordinator)
 add_perm("hub.view_all_members", is_admin_of | is_coordinator)

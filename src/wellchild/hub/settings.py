@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wellchild.hub.accounts.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # axes must come last: it turns a lockout raised by the login view into a page.
@@ -131,6 +132,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked.html"
 AXES_IPWARE_PROXY_COUNT = 1 if PRODUCTION else 0
 OTP_TOTP_ISSUER = "wellchild hub"
+# Coordinators and practice staff: signed out when idle; a second factor in production.
+HUB_IDLE_MINUTES: int = config.get("hub_idle_minutes")
+HUB_REQUIRE_TWO_FACTOR = PRODUCTION
 
 CACHES = {
     "default": {

@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wellchild.errors import WellchildError
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+
+
+def grant_coordinators(apps: Apps, app_label: str, codenames: Iterable[str]) -> None:
+    """In a migration: create the app's permissions now (Django makes them only after
+    every migration ran) and give the named ones to the coordinators group."""
+    from django.contrib.auth.management import create_permissions
+
+    config = apps.get_app_config(app_label)
+    config.models_module = True  # type: ignore[assignment]
+    create_permissions(config, verbosity=0)
+    config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="coordinators")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
 
 
 def prepare_data_dir(data_dir: Path, *, production: bool) -> None:
@@ -26,6 +48,79 @@ def migrate(*, quiet: bool) -> None:
     call_command("createcachetable", verbosity=0)
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
+
+
+# The audit log: the app's role may read and add records, nothing more.
+AUDIT_TABLE = "portal_auditevent"
+# Read only for the app: which migrations ran.
+READ_ONLY_TABLES = ("django_migrations",)
+
+
+def grant_app_role(role: str, *, password: str | None = None) -> None:
+    """Create (or bring up to date) the PostgreSQL role the running hub connects as.
+
+    Run as the owner of the tables, after the migrations: the role gets the rows of every
+    table of the schema, but on the audit log only SELECT and INSERT, so it can neither
+    change nor delete nor truncate a record; it owns nothing, so it cannot disable the
+    audit log's triggers or alter a table either. Run it again after each upgrade (``hub
+    init`` does), so new tables are granted too.
+    """
+    from django.db import connection
+    from psycopg import sql
+
+    if connection.vendor != "postgresql":
+        raise WellchildError(
+            "An application role is for PostgreSQL; this hub uses SQLite.",
+            hint="Unset WELLCHILD_HUB_APP_ROLE, or set DATABASE_URL to a PostgreSQL database.",
+        )
+    name = sql.Identifier(role)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, current_database(), current_schema()")
+        owner, database, schema = cursor.fetchone()
+        if owner == role:
+            raise WellchildError(
+                f"`hub init` is connected as {role!r}, the application role itself.",
+                hint="Run `hub init` with a DATABASE_URL of the tables' owner.",
+            )
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tableowner = %s",
+            [schema, role],
+        )
+        owned = [row[0] for row in cursor.fetchall()]
+        if owned:
+            raise WellchildError(
+                f"The role {role!r} owns tables of the hub ({', '.join(owned)}), so it could "
+                "disable the audit log's triggers.",
+                hint="Give them to the migrating role: ALTER TABLE ... OWNER TO <owner>.",
+            )
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+        cursor.execute(
+            sql.SQL(
+                "ALTER ROLE {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            ).format(name)
+        )
+        if password:
+            cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password)))
+        schema_id = sql.Identifier(schema)
+        for statement in (
+            "GRANT CONNECT ON DATABASE {db} TO {role}",
+            "GRANT USAGE ON SCHEMA {schema} TO {role}",
+            "REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        ):
+            cursor.execute(
+                sql.SQL(statement).format(db=sql.Identifier(database), schema=schema_id, role=name)
+            )
+        for table, privileges in (
+            (AUDIT_TABLE, "SELECT, INSERT"),
+            *((t, "SELECT") for t in READ_ONLY_TABLES),
+        ):
+            table_id = sql.Identifier(schema, table)
+            cursor.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(table_id, name))
+            cursor.execute(sql.SQL(f"GRANT {privileges} ON {{}} TO {{}}").format(table_id, name))
 
 
 def database_label() -> str:

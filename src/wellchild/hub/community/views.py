@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wellchild.hub import roles
 from wellchild.hub.community import domain
 from wellchild.hub.community.forms import (
     ContactForm,
@@ -170,7 +171,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("profile")
         response.set_cookie("django_language", person.language, samesite="Lax")
         return response
-    return render(request, "community/profile.html", {"person": person, "form": form})
+    return render(
+        request,
+        "community/profile.html",
+        {
+            "person": person,
+            "form": form,
+            "offer_two_factor": roles.handles_member_data(request.user),
+        },
+    )
 
 
 @login_required

@@ -87,8 +87,12 @@ def past(*, now: dt.datetime | None = None) -> list[Meeting]:
     )
 
 
-def ics(meetings: Iterable[Meeting], *, name: str, base_url: str, host: str) -> bytes:
-    """An iCalendar (RFC 5545) file with one event per meeting, times in UTC."""
+def ics(
+    meetings: Iterable[Meeting], *, name: str, base_url: str, host: str, with_join: bool = False
+) -> bytes:
+    """An iCalendar (RFC 5545) file with one event per meeting, times in UTC. The join
+    link (as the location) only ``with_join``: that is a member's personal feed; public
+    files give the place and the meeting's page."""
     cal = Calendar()
     cal.add("prodid", "-//wellchild//hub//EN")
     cal.add("version", "2.0")
@@ -104,7 +108,8 @@ def ics(meetings: Iterable[Meeting], *, name: str, base_url: str, host: str) -> 
         event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
         event.add("summary", meeting.title)
         event.add("description", meeting.agenda)
-        event.add("location", meeting.join_url or meeting.location)
+        join = meeting.join_url if with_join else ""
+        event.add("location", join or meeting.location)
         event.add("url", f"{base_url}/meetings/{meeting.slug}/")
         cal.add_component(event)
     return bytes(cal.to_ical())

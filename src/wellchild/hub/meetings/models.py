@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,3 +84,26 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's personal calendar address, the only feed with the join links: the
+    token in it stands for the member, who can replace it (the old address stops) or
+    stop it. It also stops answering once the account no longer may see join links."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal calendar feed")
+        verbose_name_plural = _("personal calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from wellchild.hub.meetings import domain
-from wellchild.hub.meetings.models import Material, Meeting
+from wellchild.hub.meetings.models import CalendarFeed, Material, Meeting, new_feed_token
 from wellchild.hub.uploads import attachment
 
 
@@ -19,10 +24,21 @@ def _meeting(slug: str) -> Meeting:
 
 
 def schedule(request: HttpRequest) -> HttpResponse:
+    may_join = request.user.has_perm("hub.view_join_link")
+    mine = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first() if may_join else None
     return render(
         request,
         "meetings/list.html",
-        {"upcoming": domain.upcoming(), "past": domain.past()},
+        {
+            "upcoming": domain.upcoming(),
+            "past": domain.past(),
+            "may_join": may_join,
+            "personal_feed": request.build_absolute_uri(
+                reverse("meetings:personal-feed", args=[mine.token])
+            )
+            if mine
+            else "",
+        },
     )
 
 
@@ -53,17 +69,56 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _calendar(body, f"{item.slug}.ics")
 
 
-def feed(request: HttpRequest) -> HttpResponse:
-    """Every meeting, for calendar apps that subscribe to the schedule."""
+def _feed(request: HttpRequest, *, with_join: bool) -> HttpResponse:
     body = domain.ics(
         Meeting.objects.all(),
         name=_("Learning community meetings"),
         base_url=settings.SITE_URL,
         host=request.get_host().split(":")[0],
+        with_join=with_join,
     )
     response = _calendar(body, "wellchild-meetings.ics")
     response["Content-Disposition"] = 'inline; filename="wellchild-meetings.ics"'
     return response
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    """Every meeting, for calendar apps that subscribe to the schedule (no join links:
+    anyone may fetch it)."""
+    return _feed(request, with_join=False)
+
+
+@never_cache
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's feed, with the join links: the token is the member's credential, so a
+    replaced or stopped token, or an account that may no longer see join links, is 404."""
+    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    # The rules judge a user object as it is; a deactivated account is refused here.
+    if found is None or not found.user.is_active or not found.user.has_perm("hub.view_join_link"):
+        raise Http404
+    response = _feed(request, with_join=True)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def manage_feed(request: HttpRequest) -> HttpResponse:
+    """Make (or replace) the member's personal feed address, or stop it."""
+    if not request.user.has_perm("hub.view_join_link"):
+        raise Http404
+    if request.POST.get("action") == "stop":
+        CalendarFeed.objects.filter(user_id=request.user.pk or 0).delete()
+        messages.success(request, _("Your personal calendar address no longer works."))
+    else:
+        CalendarFeed.objects.update_or_create(
+            user_id=request.user.pk, defaults={"token": new_feed_token()}
+        )
+        messages.success(
+            request,
+            _("Your personal calendar address is ready; any address made before no longer works."),
+        )
+    return redirect(f"{reverse('meetings:list')}#personal-feed")
 
 
 def material(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:

@@ -1,17 +1,21 @@
-"""The one helper that writes the audit log, and the coordinators' search of it.
+"""The one helper that writes the audit log, its hash chain, and the coordinators'
+search of it.
 
-Every view that reads, prints, exports or records member-level data calls
-:func:`record` once, in the same request, before it answers.
+Every view that reads, prints, exports or records member-level data, and every change to
+a practice's staff, calls :func:`record` once, in the same request, before it answers.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -44,7 +48,7 @@ def record(
     """Append one record: the signed-in user, now, the action, the practice, how many
     children, which child (for one child's page or document), and the client's address."""
     user = request.user
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user_id=user.pk if user.is_authenticated else None,
         user_email=str(getattr(user, "email", "") or getattr(user, "username", "")),
         action=action,
@@ -55,6 +59,61 @@ def record(
         path=request.get_full_path()[:500],
         ip=client_ip(request)[:45],
     )
+    with transaction.atomic():
+        # One writer at a time, so each record chains to the one committed before it.
+        # SQLite's IMMEDIATE transactions already serialize writers; PostgreSQL takes an
+        # advisory lock, which needs no privilege on the table beyond INSERT.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        last = AuditEvent.objects.order_by("-id").values_list("chain", flat=True).first()
+        event.chain = chain_hash(last or "", event)
+        event.save()
+    return event
+
+
+# An arbitrary constant naming the audit log's advisory lock on PostgreSQL.
+CHAIN_LOCK = 0x57C_A0D1
+
+
+def chain_hash(previous: str, event: AuditEvent) -> str:
+    """SHA-256 of the previous record's hash and this record's fields, in a fixed form
+    (JSON of a list; the time in UTC to the microsecond)."""
+    fields = [
+        previous,
+        event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        event.user_id,
+        event.user_email,
+        event.action,
+        event.practice_id,
+        event.children,
+        event.member_id,
+        event.detail,
+        event.path,
+        event.ip,
+    ]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    """A record whose hash does not follow from the one before it: changed, inserted
+    behind the app's back, or following a deleted record."""
+
+    id: int
+    at: dt.datetime
+    previous_id: int | None
+
+
+def verify(events: Iterable[AuditEvent] | None = None) -> Iterator[Break]:
+    """Walk the chain in the order of writing and yield every record that breaks it."""
+    rows = AuditEvent.objects.order_by("id").iterator() if events is None else events
+    previous, previous_id = "", None
+    for event in rows:
+        if event.chain != chain_hash(previous, event):
+            yield Break(event.pk, event.at, previous_id)
+        previous, previous_id = event.chain, event.pk
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,11 @@ class OutreachForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class StaffForm(forms.Form):
     email = forms.EmailField(label=_("Email of their hub account"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why they need to see the practice's children; kept in the audit log."),
+    )
 
     def __init__(self, *args: Any, practice: Practice, coordinator: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

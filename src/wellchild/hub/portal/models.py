@@ -82,6 +82,44 @@ class Staff(models.Model):
         return f"{self.user} at {self.practice}"
 
 
+class StaffGrant(models.Model):
+    """One grant of a practice's children to a person: asked for, granted or refused, and
+    ended; kept after the person leaves the staff, with every email written out so that
+    deleting an account leaves the history readable. Changed only through
+    :mod:`wellchild.hub.portal.domain`, which writes the audit record of each step."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second coordinator")
+        GRANTED = "granted", _("On the staff")
+        REFUSED = "refused", _("Refused")
+        REMOVED = "removed", _("Removed")
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    user_email = models.CharField(_("whom"), max_length=254)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    requested_by_email = models.CharField(_("added by"), max_length=254)
+    requested_at = models.DateTimeField(_("added"), default=timezone.now)
+    decided_by_email = models.CharField(_("approved or refused by"), max_length=254, blank=True)
+    decided_at = models.DateTimeField(_("approved or refused"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason of the decision"), max_length=500, blank=True)
+    removed_by_email = models.CharField(_("removed by"), max_length=254, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removal_reason = models.CharField(_("reason of the removal"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["practice", "state"])]
+        verbose_name = _("staff grant")
+        verbose_name_plural = _("staff grants")
+
+    def __str__(self) -> str:
+        return f"{self.user_email} at {self.practice} ({self.state})"
+
+
 class Child(models.Model):
     """A child of one practice, across runs: the opaque key of its pages, and what its
     outreach records hang on. Details come from the gap list entries."""
@@ -234,10 +272,13 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One read, print, export or record of member-level data: who, when, what, how many
-    children, which practice, from where. Append only: written by
-    :func:`wellchild.hub.portal.audit.record`, never changed or deleted (on PostgreSQL a
-    trigger refuses UPDATE and DELETE too). No foreign keys, so deleting an account or a
+    """One read, print, export or record of member-level data, or one change to who may
+    read it (a practice's staff): who, when, what, how many children, which practice,
+    from where. Append only: written by :func:`wellchild.hub.portal.audit.record`, never
+    changed or deleted (on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE too).
+    Each record carries ``chain``, a SHA-256 over its fields and the previous record's
+    ``chain``, so a record changed or deleted behind the app's back breaks the chain
+    (``wellchild hub manage audit_verify``). No foreign keys, so deleting an account or a
     practice leaves the record as it was."""
 
     class Action(models.TextChoices):
@@ -249,6 +290,11 @@ class AuditEvent(models.Model):
         EXPORT_REGISTER = "export register", _("Exported the referral register (CSV)")
         RECORD_OUTREACH = "record outreach", _("Recorded outreach")
         EXPORT_AUDIT = "export audit", _("Exported the audit log (CSV)")
+        GRANT_STAFF = "grant staff", _("Added to a practice's staff")
+        REQUEST_STAFF = "request staff", _("Asked to join a practice's staff (self)")
+        APPROVE_STAFF = "approve staff", _("Approved joining a practice's staff")
+        REFUSE_STAFF = "refuse staff", _("Refused joining a practice's staff")
+        REMOVE_STAFF = "remove staff", _("Removed from a practice's staff")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user_id = models.BigIntegerField(_("user id"), null=True)
@@ -260,6 +306,7 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     path = models.CharField(_("address"), max_length=500)
     ip = models.CharField(_("from (IP)"), max_length=45)
+    chain = models.CharField(_("chain hash"), max_length=64, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from wellchild.hub import roles
 from wellchild.hub.portal import access, audit, charts, documents, domain, exports
 from wellchild.hub.portal.forms import AuditForm, FilterForm, OutreachForm, StaffForm
-from wellchild.hub.portal.models import AuditEvent, GapEntry, Practice
+from wellchild.hub.portal.models import AuditEvent, GapEntry, Practice, StaffGrant
 
 Action = AuditEvent.Action
 PAGE = 100
@@ -71,9 +71,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's practices (straight to the gap list when there is just one)."""
     mine = list(access.practices(request.user).order_by("name"))
     managed = list(access.managed_practices(request.user).annotate(staff_count=Count("staff")))
-    if len(mine) == 1 and not managed:
+    pending = list(domain.pending_grants()) if roles.is_coordinator(request.user) else []
+    if len(mine) == 1 and not managed and not pending:
         return redirect("portal:gap-list", mine[0].key)
-    return render(request, "portal/home.html", {"practices": mine, "managed": managed})
+    return render(
+        request,
+        "portal/home.html",
+        {"practices": mine, "managed": managed, "pending": pending},
+    )
 
 
 def _filtered(request: HttpRequest, practice: Practice) -> tuple[Any, FilterForm, Any]:
@@ -267,29 +272,68 @@ def _printed(
 @portal_view
 @require_http_methods(["GET", "POST"])
 def staff(request: HttpRequest, key: str) -> HttpResponse:
-    """Add or remove the practice's staff (its organization's admins, coordinators)."""
+    """Add or remove the practice's staff (its organization's admins, coordinators), each
+    for a stated reason; a coordinator's own request waits for a second coordinator."""
     practice = access.managed_practice(request, key)
     coordinator = bool(roles.is_coordinator(request.user))
+    action = request.POST.get("action")
     form = StaffForm(
-        request.POST if request.POST.get("action") == "add" else None,
-        practice=practice,
-        coordinator=coordinator,
+        request.POST if action == "add" else None, practice=practice, coordinator=coordinator
     )
     if request.method == "POST":
-        if request.POST.get("action") == "remove":
-            removed, _n = practice.staff.filter(pk=request.POST.get("staff") or 0).delete()
-            if removed:
-                messages.success(request, _("Removed from the practice's staff."))
-            return redirect("portal:staff", practice.key)
-        if form.is_valid():
-            by = request.user if request.user.is_authenticated else None
-            practice.staff.create(user=form.cleaned_data["email"], added_by=by)
-            messages.success(request, _("Added to the practice's staff."))
-            return redirect("portal:staff", practice.key)
+        try:
+            if action == "add":
+                if form.is_valid():
+                    grant = domain.add_staff(
+                        request, practice, form.cleaned_data["email"], form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _staff_message(grant))
+                    return redirect("portal:staff", practice.key)
+            else:
+                _change_staff(request, practice, action, coordinator)
+                return redirect("portal:staff", practice.key)
+        except domain.StaffChangeError as exc:
+            if action != "add":
+                messages.error(request, str(exc))
+                return redirect("portal:staff", practice.key)
+            form.add_error(None, str(exc))
     members = practice.staff.select_related("user__person").order_by("user__email")
     return _practice_page(
-        request, "portal/staff.html", practice, {"members": members, "form": form}
+        request,
+        "portal/staff.html",
+        practice,
+        {
+            "members": members,
+            "form": form,
+            "pending": domain.pending_grants(practice),
+            "history": practice.grants.all()[:PAGE],
+            "coordinator": coordinator,
+        },
     )
+
+
+def _staff_message(grant: StaffGrant) -> str:
+    if grant.state == StaffGrant.State.PENDING:
+        return _("Your request waits for a second coordinator's approval.")
+    return _("Added to the practice's staff.")
+
+
+def _change_staff(
+    request: HttpRequest, practice: Practice, action: str | None, coordinator: bool
+) -> None:
+    """Remove someone, or (coordinators) approve or refuse a pending request."""
+    reason = request.POST.get("reason", "")
+    if action == "remove":
+        member = practice.staff.select_related("user", "added_by", "practice")
+        found = member.filter(pk=request.POST.get("staff") or 0).first()
+        if found is not None:
+            domain.remove_staff(request, found, reason)
+            messages.success(request, _("Removed from the practice's staff."))
+    elif action in ("approve", "refuse") and coordinator:
+        grant = domain.pending_grants(practice).filter(pk=request.POST.get("grant") or 0).first()
+        if grant is not None:
+            domain.decide(request, grant, approve=action == "approve", reason=reason)
+            messages.success(request, _("Approved.") if action == "approve" else _("Refused."))
 
 
 @portal_view
