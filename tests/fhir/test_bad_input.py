@@ -77,7 +77,8 @@ def test_a_synthea_csv_table_of_random_bytes_is_named(tmp_path: Path) -> None:
     (folder / "patients.csv").write_bytes(b"Id,BIRTHDATE\n" + _noise(10_000))
     result = _wellchild("ingest", "fhir", folder, "--out", tmp_path / "out")
     assert result.returncode == 2
-    assert "patients.csv" in result.stderr and "not UTF-8" in result.stderr
+    assert "patients.csv" in result.stderr
+    assert "not UTF-8" in result.stderr
     assert "Traceback" not in result.stderr
 
 
