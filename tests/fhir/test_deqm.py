@@ -82,7 +82,7 @@ def _run(folder: Path) -> Path:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("deqm")
     counts = export(_run(tmp / "run"), tmp / "out", generated=GENERATED)
-    assert counts == {"summary": 2, "subject-list": 2, "gaps": 3, "open": 1}
+    assert counts == {"summary": 2, "subject-list": 2, "gaps": 3, "open": 1, "children": 4}
     return tmp / "out"
 
 

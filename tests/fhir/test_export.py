@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from paths import DATA
 from wellchild.fhir.export import export, validate
@@ -43,7 +44,7 @@ def _load(path: Path) -> dict[str, object]:
 
 def test_reports_count_the_populations(tmp_path: Path) -> None:
     counts = export(_run(tmp_path / "run"), tmp_path / "out", generated="2025-01-05T00:00:00Z")
-    assert counts == {"summary": 2, "subject-list": 2, "gaps": 2, "open": 1}
+    assert counts == {"summary": 2, "subject-list": 2, "gaps": 2, "open": 1, "children": 3}
     summary = _load(tmp_path / "out/measure-reports/oev-Organization-P1-summary.json")
     group = summary["group"][0]  # type: ignore[index]
     assert [p["count"] for p in group["population"]] == [3, 3, 1, 1]
@@ -82,3 +83,23 @@ def test_gaps_bundle_has_the_deqm_shape(tmp_path: Path) -> None:
     closed = issue(_load(tmp_path / "out/gaps/M1.json"))
     status = closed["modifierExtension"][0]["valueCodeableConcept"]["coding"][0]["code"]  # type: ignore[index]
     assert status == "closed-gap"
+
+
+def test_the_export_is_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gaps bundles and subject lists name children: the export is in the audit log."""
+    from typer.testing import CliRunner
+
+    from wellchild.cli import app
+    from wellchild.outreach import audit
+
+    monkeypatch.delenv("WELLCHILD_AUDIT_LOG", raising=False)
+    run = _run(tmp_path / "run")
+    result = CliRunner().invoke(
+        app, ["export", "fhir", "--run", str(run), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(1 open gaps)" in result.output
+    (entry,) = audit.read(run)
+    assert entry["action"] == "export fhir"
+    assert entry["children"] == 3
+    assert (tmp_path / "run.audit.jsonl").is_file()

@@ -97,15 +97,25 @@ def export_fhir(
 ) -> None:
     """Write FHIR R4 MeasureReports (summary and subject-list) per measure and practice to
     OUT/measure-reports, and a Da Vinci DEQM gaps-in-care Bundle per child to OUT/gaps.
-    Member-level data: keep OUT as protected as the store."""
+    Member-level data: keep OUT as protected as the store; the export is recorded in the
+    audit log (WELLCHILD_AUDIT_LOG, else RUN.audit.jsonl beside the run folder)."""
     import datetime as dt
 
     from wellchild.fhir.export import export
+    from wellchild.outreach import audit
 
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     counts = export(run, out_dir, generated=generated)
+    log = audit.record(
+        run,
+        action="export fhir",
+        practice_id=None,
+        children=counts["children"],
+        files=[out_dir / "measure-reports", out_dir / "gaps"],
+    )
     out.print(
         f"{counts['summary']:,} summary and {counts['subject-list']:,} subject-list "
         f"MeasureReports in {out_dir / 'measure-reports'}; "
-        f"{counts['gaps']:,} gaps-in-care bundles in {out_dir / 'gaps'}."
+        f"{counts['gaps']:,} gaps-in-care bundles ({counts['open']:,} open gaps) in "
+        f"{out_dir / 'gaps'}.\nAudit log: {log}"
     )

@@ -410,6 +410,7 @@ def export(run: Path, out: Path, *, generated: str) -> dict[str, int]:
     long = read_run(run)
     long["practice_id"] = long["practice_id"].fillna(UNATTRIBUTED)
     counts = {"summary": 0, "subject-list": 0, "gaps": 0, "open": 0}
+    counts["children"] = int(long.loc[long["in_denominator"].astype(bool), "member_id"].nunique())
     for folder in ("measure-reports", "gaps"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for (_, practice), rows in long.groupby(["measure_id", "practice_id"], sort=True):
