@@ -6,35 +6,21 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from fhir_runs import Row, write_run
 from paths import DATA
 from wellchild.fhir.export import export, validate
 
 
 def _run(folder: Path) -> Path:
-    folder.mkdir()
-    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
-    rows = [
+    rows: list[Row] = [
         ("M1", True, False, True, dt.date(2024, 3, 1), "D0145", "Organization/P1"),
         ("M2", True, False, False, None, None, "Organization/P1"),
         ("M3", True, True, False, None, None, "Organization/P1"),
         ("M4", False, False, False, None, None, None),
     ]
-    long = pd.DataFrame(
-        [
-            {
-                "member_id": m, "measure_id": "oev", "measure_version": "2024",
-                "period_start": start, "period_end": end, "practice_id": practice,
-                "in_denominator": den, "excluded": exc, "exclusion_reason": None,
-                "met": met, "evidence_date": when, "evidence_code": code,
-            }
-            for m, den, exc, met, when, code, practice in rows
-        ]
-    )  # fmt: skip
-    long.to_parquet(folder / "measure_long.parquet")
-    return folder
+    return write_run(folder, "oev", rows)
 
 
 def _load(path: Path) -> dict[str, object]:
