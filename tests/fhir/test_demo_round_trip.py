@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from fhir_runs import deqm_findings
 from wellchild.fhir import demo
 
 
@@ -28,3 +29,7 @@ def test_round_trip_shows_rates_and_gaps(tmp_path: Path) -> None:
     ]
     assert "open-gap" in statuses
     assert "closed-gap" in statuses
+    reports = sorted(paths["FHIR MeasureReports"].glob("*.json"))
+    assert len(reports) == 10  # the five measures with children to score, twice
+    for path in [*gaps, *reports]:
+        assert deqm_findings(json.loads(path.read_text(encoding="utf-8"))) == [], path.name

@@ -30,7 +30,9 @@ def _load(path: Path) -> dict[str, object]:
 
 def test_reports_count_the_populations(tmp_path: Path) -> None:
     counts = export(_run(tmp_path / "run"), tmp_path / "out", generated="2025-01-05T00:00:00Z")
-    assert counts == {"summary": 2, "subject-list": 2, "gaps": 2, "open": 1, "children": 3}
+    assert counts == {
+        "summary": 1, "subject-list": 1, "gaps": 2, "open": 1, "unscored": 1, "children": 3
+    }  # fmt: skip
     summary = _load(tmp_path / "out/measure-reports/oev-Organization-P1-summary.json")
     group = summary["group"][0]  # type: ignore[index]
     assert [p["count"] for p in group["population"]] == [3, 3, 1, 1]

@@ -117,5 +117,6 @@ def export_fhir(
         f"{counts['summary']:,} summary and {counts['subject-list']:,} subject-list "
         f"MeasureReports in {out_dir / 'measure-reports'}; "
         f"{counts['gaps']:,} gaps-in-care bundles ({counts['open']:,} open gaps) in "
-        f"{out_dir / 'gaps'}.\nAudit log: {log}"
+        f"{out_dir / 'gaps'}; {counts['unscored']:,} measure and practice pairs without a "
+        f"child to score are left out.\nAudit log: {log}"
     )

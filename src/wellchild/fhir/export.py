@@ -409,11 +409,16 @@ def export(run: Path, out: Path, *, generated: str) -> dict[str, int]:
     """Write the reports and bundles under ``out``; returns how many of each."""
     long = read_run(run)
     long["practice_id"] = long["practice_id"].fillna(UNATTRIBUTED)
-    counts = {"summary": 0, "subject-list": 0, "gaps": 0, "open": 0}
+    counts = {"summary": 0, "subject-list": 0, "gaps": 0, "open": 0, "unscored": 0}
     counts["children"] = int(long.loc[long["in_denominator"].astype(bool), "member_id"].nunique())
     for folder in ("measure-reports", "gaps"):
         (out / folder).mkdir(parents=True, exist_ok=True)
     for (_, practice), rows in long.groupby(["measure_id", "practice_id"], sort=True):
+        if _score({c: int(m.sum()) for c, m in _populations(rows)}) is None:
+            # No child to score: a proportion's measureScore would be 0/0, which the DEQM
+            # profiles (deqm-6) do not allow, and the report would say nothing.
+            counts["unscored"] += 1
+            continue
         for subject_list in (False, True):
             report = aggregate_report(
                 rows, str(practice), subject_list=subject_list, generated=generated
