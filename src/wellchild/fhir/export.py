@@ -345,14 +345,11 @@ def _individual(
 
 
 def _issue(row: Any, issue_url: str, patient_url: str, report_url: str, generated: str) -> Resource:
-    status = {
-        "coding": [
-            {
-                "system": f"{DEQM}/CodeSystem/gaps-status",
-                "code": "closed-gap" if bool(row.met) else "open-gap",
-            }
-        ]
-    }
+    code = "closed-gap" if bool(row.met) else "open-gap"
+
+    def status(system: str) -> Resource:
+        return {"coding": [{"system": system, "code": code}]}
+
     return {
         "resourceType": "DetectedIssue",
         "id": _uuid_of(issue_url),
@@ -360,11 +357,11 @@ def _issue(row: Any, issue_url: str, patient_url: str, report_url: str, generate
         "modifierExtension": [
             {
                 "url": f"{DEQM}/StructureDefinition/extension-gapStatus",
-                "valueCodeableConcept": status,
+                "valueCodeableConcept": status(f"{DEQM}/CodeSystem/gaps-status"),
             },
             {
                 "url": f"{DEQM_UV}/StructureDefinition/deqm-gapStatus",
-                "valueCodeableConcept": status,
+                "valueCodeableConcept": status(f"{DEQM_UV}/CodeSystem/deqm-gaps-status"),
             },
         ],
         "status": "final",
