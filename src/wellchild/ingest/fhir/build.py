@@ -84,6 +84,7 @@ class Builder:
     payers: dict[str, str] = field(default_factory=dict)
     billed_encounters: set[str] = field(default_factory=set)
     conditions: dict[str, Row] = field(default_factory=dict)
+    cited_conditions: set[str] = field(default_factory=set)
     # Evidence of a provider's kind found on claims, by the reference the claim used.
     care_team: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     referenced: set[str] = field(default_factory=set)
@@ -464,6 +465,20 @@ class Builder:
                 out["member_id"] = member["member_id"]
                 self.account.used[(kind, table)] += 1
                 yield table, out
+        self._tell_conditions()
+
+    def _tell_conditions(self) -> None:
+        """Conditions as diagnoses: used when a claim line cites one with an ICD-10-CM
+        coding; kept as a source code when it has none; skipped when no line cites it."""
+        for key, condition in self.conditions.items():
+            if key not in self.cited_conditions:
+                self.account.skip("Condition", "no claim line cites it")
+            elif condition.get("icd10"):
+                self.account.used[("Condition", "medical_claim.diagnosis_codes")] += 1
+            else:
+                self.account.skip(
+                    "Condition", "no ICD-10-CM coding: kept in diagnosis_source_codes"
+                )
 
     def _line(self, kind: str, row: Row) -> tuple[str, Out] | None:
         table = maps()["claim_table"].get(row.get("claim_type") or "professional")
@@ -499,9 +514,11 @@ class Builder:
         codes = [c for c in (row.get("diagnoses") or "").split(";") if c]
         source: list[str] = []
         for ref in (row.get("diagnosis_refs") or "").split(";"):
-            condition = self.conditions.get(v.reference_id(ref) or "") if ref else None
+            key = v.reference_id(ref) or "" if ref else ""
+            condition = self.conditions.get(key)
             if condition is None:
                 continue
+            self.cited_conditions.add(key)
             if condition.get("icd10"):
                 codes.append(str(condition["icd10"]))
             elif condition.get("source_code"):
