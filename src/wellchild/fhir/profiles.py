@@ -92,9 +92,10 @@ def _from_xml(path: Path) -> list[dict[str, Any]]:
             elif tag.startswith(("fixed", "pattern")):
                 item[tag] = _value_of(child)
             elif tag == "type":
+                code = child.find(f"{NS}code")
                 item.setdefault("type", []).append(
                     {
-                        "code": (child.find(f"{NS}code") or child).get("value"),
+                        "code": code.get("value") if code is not None else None,
                         "profile": [p.get("value") for p in child.findall(f"{NS}profile")],
                     }
                 )
