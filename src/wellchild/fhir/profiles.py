@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +56,6 @@ class Finding:
     profile: str
     path: str
     message: str
-
-
-@dataclass
-class _Slices:
-    names: dict[str, Element] = field(default_factory=dict)
 
 
 def _value_of(node: ET.Element) -> Any:
