@@ -34,17 +34,17 @@ def _ingest_and_load(folder: Path, tmp_path: Path) -> dict[str, int]:
     [
         (
             "synthea-r4-bundles",
-            {"member": 9, "enrollment": 0, "pcp_assignment": 0, "provider": 22,
+            {"member": 9, "enrollment": 0, "pcp_assignment": 0, "provider": 57,
              "medical_claim": 101, "dental_claim": 0},
         ),
         (
             "synthea-r4-bundles/bulk-ndjson",
-            {"member": 9, "enrollment": 0, "pcp_assignment": 0, "provider": 22,
+            {"member": 9, "enrollment": 0, "pcp_assignment": 0, "provider": 57,
              "medical_claim": 101, "dental_claim": 0},
         ),
         (
             "synthea-csv-sample",
-            {"member": 27, "enrollment": 793, "pcp_assignment": 0, "provider": 0,
+            {"member": 27, "enrollment": 793, "pcp_assignment": 0, "provider": 102,
              "medical_claim": 47, "dental_claim": 0},
         ),
         (
@@ -59,7 +59,7 @@ def _ingest_and_load(folder: Path, tmp_path: Path) -> dict[str, int]:
         ),
         (
             "fhir-r4-examples",
-            {"member": 3, "enrollment": 0, "pcp_assignment": 0, "provider": 0,
+            {"member": 3, "enrollment": 0, "pcp_assignment": 0, "provider": 1,
              "medical_claim": 0, "dental_claim": 0},
         ),
     ],

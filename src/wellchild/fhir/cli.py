@@ -37,16 +37,33 @@ def ingest_fhir(
     skip_malformed: Annotated[
         bool,
         typer.Option(
-            "--skip-malformed", help="Write the rest and list malformed records, do not stop."
+            "--skip-malformed",
+            help="Write the rest and list malformed records and unreadable files, do not stop.",
         ),
     ] = False,
+    enrollment_from_claims: Annotated[
+        str | None,
+        typer.Option(
+            "--enrollment-from-claims",
+            metavar="months|span|to-end",
+            help="For members no Coverage with a period names, derive enrollment from their "
+            "paid claims: each month with a claim (`months`), first to last claim (`span`), "
+            "or first claim to the end of the extract (`to-end`). Off by default: such "
+            "members then have no enrollment, and the account warns.",
+        ),
+    ] = None,
 ) -> None:
     """Read FHIR R4 (Bulk Data NDJSON, JSON resources and bundles, CARIN Blue Button, Da
     Vinci ATR Groups) or Synthea CSV and write the six contract files, with an account of
     what was used, skipped and filled in (also in OUT/ingest_account.json)."""
     from wellchild.ingest.fhir import ingest
 
-    result = ingest(folder, out_dir, skip_malformed=skip_malformed)
+    result = ingest(
+        folder,
+        out_dir,
+        skip_malformed=skip_malformed,
+        enrollment_from_claims=enrollment_from_claims,
+    )
     out.print(result.account.render(), markup=False)
     table = Table(title=f"Wrote {result.out}", title_justify="left")
     table.add_column("file")
@@ -55,6 +72,9 @@ def ingest_fhir(
         table.add_row(str(path), f"{result.account.rows[name]:,}")
     out.print(table)
     out.print(f"Next: wellchild load {result.out}")
+    loud = Console(stderr=True, highlight=False, soft_wrap=True)
+    for warning in result.account.warnings:
+        loud.print(f"WARNING: {warning}", style="bold red", markup=False)
 
 
 export_app = typer.Typer(
@@ -77,15 +97,26 @@ def export_fhir(
 ) -> None:
     """Write FHIR R4 MeasureReports (summary and subject-list) per measure and practice to
     OUT/measure-reports, and a Da Vinci DEQM gaps-in-care Bundle per child to OUT/gaps.
-    Member-level data: keep OUT as protected as the store."""
+    Member-level data: keep OUT as protected as the store; the export is recorded in the
+    audit log (WELLCHILD_AUDIT_LOG, else RUN.audit.jsonl beside the run folder)."""
     import datetime as dt
 
     from wellchild.fhir.export import export
+    from wellchild.outreach import audit
 
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     counts = export(run, out_dir, generated=generated)
+    log = audit.record(
+        run,
+        action="export fhir",
+        practice_id=None,
+        children=counts["children"],
+        files=[out_dir / "measure-reports", out_dir / "gaps"],
+    )
     out.print(
         f"{counts['summary']:,} summary and {counts['subject-list']:,} subject-list "
         f"MeasureReports in {out_dir / 'measure-reports'}; "
-        f"{counts['gaps']:,} gaps-in-care bundles in {out_dir / 'gaps'}."
+        f"{counts['gaps']:,} gaps-in-care bundles ({counts['open']:,} open gaps) in "
+        f"{out_dir / 'gaps'}; {counts['unscored']:,} measure and practice pairs without a "
+        f"child to score are left out.\nAudit log: {log}"
     )

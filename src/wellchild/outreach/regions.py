@@ -66,6 +66,9 @@ class Region:
     dental: Contact
     dental_web: str
     counties: dict[str, County]
+    # The state's ZIP → county FIPS crosswalk (optional ``zip_county`` key), which lets
+    # FHIR ingest place addresses in counties outside California.
+    zip_county: dict[str, str] = field(default_factory=dict)
 
     def county(self, fips: str) -> County:
         """The county of a FIPS code, or an error naming the counties the file has."""
@@ -159,6 +162,7 @@ def parse(text: str, source: str) -> Region:
     counties = {
         str(f): _county(str(f), c, problems) for f, c in (raw.get("counties") or {}).items()
     }
+    zip_county = _crosswalk(raw.get("zip_county") or {}, problems)
     if problems:
         raise ConfigError(
             f"{source} has {len(problems)} problem(s): " + "; ".join(problems),
@@ -170,7 +174,23 @@ def parse(text: str, source: str) -> Region:
         dental=dental,
         dental_web=str(program.get("web") or ""),
         counties=counties,
+        zip_county=zip_county,
     )
+
+
+def _crosswalk(raw: Any, problems: list[str]) -> dict[str, str]:
+    """``zip_county``: 5-digit ZIP → 5-digit county FIPS code."""
+    if not isinstance(raw, dict):
+        problems.append(f"zip_county: expected a mapping of ZIP to county FIPS, found {raw!r}")
+        return {}
+    out: dict[str, str] = {}
+    for zip_code, fips in raw.items():
+        z, f = str(zip_code), str(fips)
+        if not re.fullmatch(r"\d{5}", z) or not FIPS.match(f):
+            problems.append(f"zip_county.{z}: expected a 5-digit ZIP and FIPS, found {f!r}")
+        else:
+            out[z] = f
+    return out
 
 
 @cache

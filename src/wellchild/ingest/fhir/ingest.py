@@ -19,7 +19,7 @@ from wellchild.contract import BY_NAME
 from wellchild.errors import InputError
 from wellchild.ingest.fhir import sources
 from wellchild.ingest.fhir.account import MAX_LISTED, Account, Problem
-from wellchild.ingest.fhir.build import Builder, Out
+from wellchild.ingest.fhir.build import CLAIM_ENROLLMENT, Builder, Out
 from wellchild.ingest.fhir.values import Malformed
 from wellchild.ingest.fhir.views import Mapping, mapping
 
@@ -43,13 +43,34 @@ class IngestResult:
     account: Account
 
 
-def ingest(folder: Path, out: Path, *, skip_malformed: bool = False) -> IngestResult:
-    """Read ``folder`` (FHIR or Synthea CSV) and write the six contract files to ``out``."""
+def ingest(
+    folder: Path,
+    out: Path,
+    *,
+    skip_malformed: bool = False,
+    enrollment_from_claims: str | None = None,
+) -> IngestResult:
+    """Read ``folder`` (FHIR or Synthea CSV) and write the six contract files to ``out``.
+
+    ``enrollment_from_claims`` (one of :data:`CLAIM_ENROLLMENT`) derives enrollment spans
+    from the claims of members that no Coverage with a period names; without it such
+    members have no enrollment, and the account warns.
+    """
+    if enrollment_from_claims is not None and enrollment_from_claims not in CLAIM_ENROLLMENT:
+        raise InputError(
+            f"--enrollment-from-claims expects one of {', '.join(CLAIM_ENROLLMENT)}, "
+            f"found {enrollment_from_claims!r}."
+        )
     account = Account()
     fmt = "synthea_csv" if sources.is_synthea_csv(folder) else "fhir"
     views = mapping(fmt)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        builder = Builder(account, spool, default_system=views.settings.get("code_system"))
+        builder = Builder(
+            account,
+            spool,
+            default_system=views.settings.get("code_system"),
+            enrollment_from_claims=enrollment_from_claims,
+        )
         for record in _records(folder, fmt, views, account):
             _take(record, views, builder, account)
         if account.problems and not skip_malformed:
@@ -58,6 +79,13 @@ def ingest(folder: Path, out: Path, *, skip_malformed: bool = False) -> IngestRe
                 f"{len(account.problems):,} malformed record(s) in {folder}; "
                 f"nothing was written.\n{listed}",
                 hint="Fix the export, or pass --skip-malformed to ingest the rest and list them.",
+            )
+        if not builder.members:
+            raise InputError(
+                f"Nothing usable in {folder}: no Patient with a full birth date "
+                f"({sum(account.read.values()):,} records read, "
+                f"{len(account.files_unreadable):,} files unreadable); nothing was written.",
+                hint="Give the folder of a FHIR or Synthea export that holds the children.",
             )
         files = _write_tables(builder, out, account)
     account.write(out / ACCOUNT_FILE)
@@ -102,6 +130,8 @@ def _take(
 ) -> None:
     if isinstance(record, sources.Unreadable):
         account.problems.append(Problem(record.origin, "", "", record.message))
+        if record.whole_file:
+            account.files_unreadable[record.origin.partition(":")[0]] = record.message
         return
     account.read[record.kind] += 1
     view = views.views.get(record.kind)
@@ -112,8 +142,27 @@ def _take(
     try:
         for row in view.rows(record.data):
             builder.add(view.name, record.kind, record.origin, row)
+        _contained_coverage(record, views, builder, account)
     except Malformed as exc:
         account.problems.append(Problem(record.origin, resource, exc.path, str(exc)))
+
+
+def _contained_coverage(
+    record: sources.Record, views: Mapping, builder: Builder, account: Account
+) -> None:
+    """A Coverage contained in a claim (as CARIN and Synthea put it) is coverage too."""
+    view = views.views.get("Coverage")
+    contained = record.data.get("contained")
+    if view is None or not isinstance(contained, list):
+        return
+    kind = f"Coverage in {record.kind}"
+    for item in contained:
+        if isinstance(item, dict) and item.get("resourceType") == "Coverage":
+            account.read[kind] += 1
+            patient = (record.data.get("patient") or {}).get("reference")
+            for row in view.rows(item):
+                row["patient"] = row.get("patient") or patient
+                builder.add(view.name, kind, record.origin, row)
 
 
 def _columns(table: str, extra: Iterable[str]) -> list[str]:

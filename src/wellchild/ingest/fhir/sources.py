@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class Unreadable:
 
     origin: str
     message: str
+    whole_file: bool = False
 
 
 def is_synthea_csv(folder: Path) -> bool:
@@ -68,19 +70,41 @@ def _resource(value: Any, origin: str) -> Record | Unreadable:
     return Record(origin, kind, value)
 
 
+def _not_text(path: Path, line: int | None, exc: Exception) -> Unreadable:
+    """A file that is not UTF-8 text (random bytes, a binary export, a broken gzip)."""
+    where = f"{path.name}:{line}" if line else path.name
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start : exc.start + 1].hex()
+        why = f"is not UTF-8 text (byte 0x{byte} cannot be decoded): not a FHIR file"
+    else:
+        why = f"cannot be read as text ({exc}): not a FHIR file"
+    return Unreadable(where, why, whole_file=True)
+
+
+UNREADABLE = (UnicodeDecodeError, gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def read_ndjson(path: Path) -> Iterator[Record | Unreadable]:
-    """One resource per line; blank lines are allowed (some exporters end with one)."""
-    with _open(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path.name}:{number}"
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Unreadable(origin, f"is not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            yield _resource(value, origin)
+    """One resource per line; blank lines are allowed (some exporters end with one).
+
+    A line that is not UTF-8 makes the rest of the file unreadable: it is reported once,
+    with the line where reading stopped.
+    """
+    number = 0
+    try:
+        with _open(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                origin = f"{path.name}:{number}"
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield Unreadable(origin, f"is not valid JSON ({exc.msg} at column {exc.colno})")
+                    continue
+                yield _resource(value, origin)
+    except UNREADABLE as exc:
+        yield _not_text(path, number + 1, exc)
 
 
 def read_json(path: Path) -> Iterator[Record | Unreadable]:
@@ -91,6 +115,9 @@ def read_json(path: Path) -> Iterator[Record | Unreadable]:
     except json.JSONDecodeError as exc:
         yield Unreadable(f"{path.name}:{exc.lineno}", f"is not valid JSON ({exc.msg})")
         return
+    except UNREADABLE as exc:
+        yield _not_text(path, None, exc)
+        return
     if isinstance(value, dict) and value.get("resourceType") == "Bundle":
         for index, entry in enumerate(value.get("entry") or []):
             yield _resource((entry or {}).get("resource"), f"{path.name}#entry[{index}]")
@@ -98,11 +125,15 @@ def read_json(path: Path) -> Iterator[Record | Unreadable]:
     yield _resource(value, path.name)
 
 
-def read_csv(path: Path) -> Iterator[Record]:
+def read_csv(path: Path) -> Iterator[Record | Unreadable]:
     """Rows of a CSV file as records of kind ``<file name>``; line 1 is the header."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            yield Record(f"{path.name}:{number}", path.name, dict(row))
+    number = 1
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                yield Record(f"{path.name}:{number}", path.name, dict(row))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield _not_text(path, number + 1, exc)
 
 
 def kind_of(path: Path) -> str:

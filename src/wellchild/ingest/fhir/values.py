@@ -95,13 +95,30 @@ def state_code(value: str | None) -> str | None:
 
 
 def county_fips(zip_code: str | None, district: str | None, state: str | None) -> str | None:
-    """A California county from the ZIP or the county name; elsewhere None."""
+    """The county of an address, from its ZIP or its district (the county's name).
+
+    California's ZIPs and counties ship with wellchild; another state's come from the
+    region file in force (``WELLCHILD_REGION_FILE``): its ``zip_county`` crosswalk and its
+    counties' names. None when neither knows the address.
+    """
     if zip_code and (place := zip_place(zip_code)) is not None:
         return place.county_fips
-    if state_code(state) == "CA" and district:
-        name = district.strip().lower().removesuffix(" county")
+    code = state_code(state)
+    name = (district or "").strip().lower().removesuffix(" county")
+    if code == "CA" and name:
         for fips, county in counties().items():
             if county.name.lower() == name:
+                return fips
+    from wellchild.outreach.regions import region
+
+    other = region()
+    if code is None or other.state.upper() != code:
+        return None
+    if zip_code and zip_code in other.zip_county:
+        return other.zip_county[zip_code]
+    if name:
+        for fips, entry in other.counties.items():
+            if entry.name.lower().removesuffix(" county") == name:
                 return fips
     return None
 
