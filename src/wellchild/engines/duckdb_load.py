@@ -50,7 +50,7 @@ from wellchild.engines.duckdb_sql import (
 from wellchild.engines.duckdb_store import SCHEMA_VERSION, connect, dumps, remove_store_files
 from wellchild.errors import LoadRejected, StoreError
 from wellchild.ingest.report import Example, LoadReport, Problem
-from wellchild.ingest.tabular import SourceFile, discover
+from wellchild.ingest.tabular import SourceFile, bare_quotes, discover, read_bytes
 
 BAD = "bad__"  # prefix of the columns that keep unusable values aside while checking
 
@@ -303,24 +303,13 @@ class _Loader:
         try:
             self.con.execute(sql)
         except duckdb.Error as exc:
-            self.report.add(
-                Problem(
-                    severity=Severity.ERROR,
-                    file=source.label,
-                    column=None,
-                    check="file_unreadable",
-                    message="the file cannot be read",
-                    expected="a CSV file (UTF-8, comma separated, header row)"
-                    if source.format == "csv"
-                    else "a Parquet file",
-                    count=0,
-                    examples=(Example(row=None, found=str(exc).splitlines()[0][:200]),),
-                    hint="Open the file in a text editor or re-export it from its source.",
-                )
-            )
+            self._unreadable(source, str(exc).splitlines()[0][:200])
             return None
         counted = self.con.execute(f"SELECT count(*), min(rowid) FROM {name}").fetchone()
         assert counted is not None
+        if source.rows is not None and int(counted[0]) != source.rows:
+            self._unreadable(source, f"{counted[0]:,} rows read of the {source.rows:,} promised")
+            return None
         staged = Staged(
             source=source,
             name=name,
@@ -330,18 +319,82 @@ class _Loader:
         )
         if source.format == "csv":
             staged.rejected = self._rejects(staged)
+            self._bare_quotes(staged)
         return staged
+
+    def _unreadable(self, source: SourceFile, found: str) -> None:
+        csv = source.format == "csv"
+        self.report.add(
+            Problem(
+                severity=Severity.ERROR,
+                file=source.label,
+                column=None,
+                check="file_unreadable",
+                message="the file cannot be read"
+                if csv
+                else "the Parquet file is damaged: its row groups cannot all be read",
+                expected="a CSV file (UTF-8, comma separated, header row)"
+                if csv
+                else "a complete Parquet file",
+                count=0,
+                examples=(Example(row=None, found=found),),
+                hint="Open the file in a text editor or re-export it from its source."
+                if csv
+                else "Write the file again; a copy may have been cut short.",
+            )
+        )
+
+    def _bare_quotes(self, staged: Staged) -> None:
+        """Report double quotes inside values that are not in quotes (``1"U``).
+
+        The engine's reader takes such a value as it stands, so the raw file is read
+        again, only when some value holds a double quote at all (rare in clean data).
+        """
+        texts = [
+            quote(c.name)
+            for c in staged.source.table.columns
+            if c.name in staged.source.mapping and sql_type(c) == "VARCHAR"
+        ] + [quote(staged.source.columns[p].strip().lower()) for p in staged.source.extra]
+        if not texts:
+            return
+        where = " OR ".join(f"contains({t}, '\"')" for t in texts)
+        if not self._scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {staged.name} WHERE {where} LIMIT 1)"
+        ):
+            return
+        found = bare_quotes(read_bytes(staged.source.path))
+        if not found:
+            return
+        self.report.add(
+            Problem(
+                severity=Severity.ERROR,
+                file=staged.source.label,
+                column=None,
+                check="quote",
+                message="a double quote stands inside a value that is not in quotes",
+                expected='a value holding quotes written in double quotes: "1""U"',
+                count=len(found),
+                examples=tuple(
+                    Example(row=line, found=text) for line, text in found[: self.examples]
+                ),
+                hint="Values holding quotes must be in double quotes, with quotes inside "
+                'doubled (""). Export the file again as CSV.',
+            )
+        )
 
     def _rejects(self, staged: Staged) -> list[int]:
         table = staged.source.table.name
         rows = self.con.execute(
-            f"SELECT line, error_type, error_message FROM rejects__{table} ORDER BY line"
+            f"SELECT line, error_type, error_message, line_byte_position FROM rejects__{table} "
+            "ORDER BY line"
         ).fetchall()
         if not rows:
             return []
         by_type: dict[str, dict[int, str]] = {}
-        for line, error_type, message in rows:  # one entry per missing value: count rows
+        by_position: dict[str, dict[int, int]] = {}
+        for line, error_type, message, position in rows:  # one per missing value: count rows
             by_type.setdefault(str(error_type), {}).setdefault(int(line), str(message))
+            by_position.setdefault(str(error_type), {})[int(line)] = int(position or 0)
         for error_type, items in by_type.items():
             check, message = _REJECTS.get(
                 error_type, ("row_malformed", f"the row cannot be read ({error_type.lower()})")
@@ -349,6 +402,25 @@ class _Loader:
             expected = f"{len(staged.source.columns)} comma-separated values, as in the header"
             if check == "encoding":
                 expected = "UTF-8 text"
+            cut = self._cut_short(staged, error_type, by_position[error_type])
+            if cut is not None:
+                text = items.pop(cut)
+                self.report.add(
+                    Problem(
+                        severity=Severity.ERROR,
+                        file=staged.source.label,
+                        column=None,
+                        check="cut_short",
+                        message="the last row is incomplete and has no line break at its "
+                        "end: the file may be cut short",
+                        expected=expected + ", then a line break",
+                        count=1,
+                        examples=(Example(row=cut, found=_reject_found(error_type, text)),),
+                        hint="Copy or export the file again; compare its size with the original's.",
+                    )
+                )
+                if not items:
+                    continue
             self.report.add(
                 Problem(
                     severity=Severity.ERROR,
@@ -368,7 +440,19 @@ class _Loader:
                     else "Save the file as 'CSV UTF-8' or convert it with iconv.",
                 )
             )
-        return sorted({line for line, _, _ in rows})
+        return sorted({int(r[0]) for r in rows})
+
+    @staticmethod
+    def _cut_short(staged: Staged, error_type: str, positions: dict[int, int]) -> int | None:
+        """The rejected line that is the file's unfinished last line, if one is: it
+        starts on the last line, or is a quote left open until the end of the file."""
+        at = staged.source.last_line_at
+        if at is None or not positions:
+            return None
+        line = max(positions)
+        if positions[line] >= at or error_type == "UNQUOTED VALUE":
+            return line
+        return None
 
     # -- checking --------------------------------------------------------------------
 

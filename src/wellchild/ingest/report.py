@@ -16,6 +16,19 @@ from typing import Any
 
 from wellchild.contract.schema import Severity
 
+_NAMES = {0: "<NUL>", 9: "<TAB>", 10: "<LF>", 13: "<CR>", 0xFEFF: "<BOM>"}
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters named (``<NUL>``, ``<TAB>``, ``<U+0007>``), so a
+    byte that a terminal would show as a space or drop is seen for what it is."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _NAMES.get(ord(c), f"<U+{ord(c):04X}>") if not c.isprintable() and c != " " else c
+        for c in text
+    )
+
 
 @dataclass(frozen=True)
 class Example:
@@ -58,7 +71,7 @@ class Problem:
         for ex in self.examples:
             at = f"row {ex.row}" if ex.row is not None else "file"
             who = f" (member {ex.member_id})" if ex.member_id else ""
-            lines.append(f"  {at}{who}: found {ex.found}")
+            lines.append(f"  {at}{who}: found {visible(ex.found)}")
         more = self.count - len(self.examples)
         if self.examples and more > 0:
             lines.append(f"  … and {more:,} more")
@@ -154,7 +167,7 @@ class LoadReport:
                             p.count,
                             "" if ex.row is None else ex.row,
                             ex.member_id or "",
-                            ex.found,
+                            visible(ex.found),
                             p.hint,
                         ]
                     )
