@@ -174,10 +174,29 @@ def load_folder(
         raise
     con.close()
     if fresh:
-        os.replace(target, db)
+        _claim(target, db)
     return LoadResult(
         db=db, report=report, rows=dict(report.rows), seconds=time.perf_counter() - started
     )
+
+
+def _claim(side: Path, db: Path) -> None:
+    """Put a first load's side file in place as the store, unless another load got there
+    first: a rename would silently replace that load's store (and its load would have
+    reported success for data that is gone), a hard link refuses to."""
+    try:
+        os.link(side, db)
+    except FileExistsError:
+        remove_store_files(side)
+        raise StoreError(
+            f"Another load created the store {db} while this one ran; this load was not "
+            "saved and the store holds the other one.",
+            hint="Run one load at a time into a store; run this load again to replace it.",
+        ) from None
+    except OSError:  # a file system without hard links: the rename is the best it has
+        os.replace(side, db)
+        return
+    side.unlink()
 
 
 def _remove_stale_side_files(db: Path) -> None:
