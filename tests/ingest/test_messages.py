@@ -214,3 +214,30 @@ def test_control_characters_are_named() -> None:
     assert visible("2024\x00-01") == "2024<NUL>-01"
     assert visible("a\tb\r") == "a<TAB>b<CR>"
     assert visible("O'Brien José") == "O'Brien José"
+
+
+def test_one_kind_of_warning_in_several_files_is_one_block(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(DATA / "valid", folder)
+    for name in ("medical_claim.csv", "dental_claim.csv"):
+        lines = (folder / name).read_text().splitlines()
+        header = lines[0].split(",")
+        rendering, billing = header.index("rendering_npi"), header.index("billing_npi")
+        for at in range(1, len(lines)):
+            cells = lines[at].split(",")
+            cells[rendering] = cells[billing] = "1234567893"  # a valid NPI of no provider
+            lines[at] = ",".join(cells)
+        (folder / name).write_text("\n".join(lines) + "\n")
+    report = load_folder(folder, tmp_path / "store.duckdb").report
+    assert sorted(p.file for p in report.warnings) == ["dental_claim.csv", "medical_claim.csv"]
+    text = report.render()
+    medical, dental = (next(p for p in report.warnings if p.file == f) for f in
+                       ("medical_claim.csv", "dental_claim.csv"))  # fmt: skip
+    total = medical.count + dental.count
+    assert text.splitlines()[0] == (
+        f"WARNING no NPI on the line names a provider in provider ({total} rows in 2 places)"
+    )
+    assert f"  medical_claim.csv, column rendering_npi, billing_npi: {medical.count} rows" in text
+    assert f"hint for dental_claim.csv: {dental.hint}" in text
+    assert "primary care" not in dental.hint
+    assert text.count("found rendering_npi 1234567893") == 4

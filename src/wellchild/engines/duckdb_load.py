@@ -709,8 +709,7 @@ class _Loader:
                         expected="a rendering or billing NPI listed in provider",
                         cond=" AND ".join(conds),
                         found=shown,
-                        hint="Such lines never count as a visit with a primary care provider; "
-                        "add the missing providers to provider if they should.",
+                        hint=rule.hint,
                         joins=tuple(joins),
                     )
                 )
