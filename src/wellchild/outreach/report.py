@@ -19,9 +19,9 @@ import pandas as pd
 
 from wellchild.documents.catalogue import catalogue
 from wellchild.documents.typeset import language_data, write
+from wellchild.drawing import FONT, require_altair
 from wellchild.measures.suppression import SMALL, publish
 from wellchild.outreach.evaluation import Evaluation
-from wellchild.qi.render import FONT, require_altair
 
 NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "
