@@ -78,6 +78,23 @@ def _parquet_footerless(folder: Path) -> None:
     (folder / "provider.parquet").write_bytes(b"PAR1 not really parquet")
 
 
+def _parquet_bad_row_group(folder: Path) -> None:
+    """A Parquet file whose footer is whole but whose first column chunk is overwritten."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    target = folder / "medical_claim.parquet"
+    pq.write_table(pacsv.read_csv(folder / "medical_claim.csv"), target, compression="snappy")
+    (folder / "medical_claim.csv").unlink()
+    chunk = pq.read_metadata(target).row_group(0).column(0)
+    raw = bytearray(target.read_bytes())
+    start = chunk.data_page_offset
+    raw[start + 20 : start + chunk.total_compressed_size - 2] = b"\xab" * (
+        chunk.total_compressed_size - 22
+    )
+    target.write_bytes(bytes(raw))
+
+
 # case: (change, file, check, words the message must hold, words the found value holds)
 CASES: dict[str, tuple[Callable[[Path], None], str, str, str, str]] = {
     "gzip cut after a flush": (
@@ -164,6 +181,13 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str, str, str]] = {
         "member.csv",
         "file_empty",
         "empty",
+        "",
+    ),
+    "a Parquet file with a damaged row group": (
+        _parquet_bad_row_group,
+        "medical_claim.parquet",
+        "file_unreadable",
+        "the Parquet file is damaged",
         "",
     ),
     "a Parquet file without its footer": (
