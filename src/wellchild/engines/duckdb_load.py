@@ -341,27 +341,50 @@ class _Loader:
             self._bare_quotes(staged)
         return staged
 
-    def _unreadable(self, source: SourceFile, found: str) -> None:
-        csv = source.format == "csv"
+    def _error(
+        self,
+        source: SourceFile,
+        check: str,
+        message: str,
+        expected: str,
+        examples: list[tuple[int | None, str]],
+        hint: str,
+        count: int = 0,
+    ) -> None:
+        """Report an error about a whole file or its raw rows (no column)."""
         self.report.add(
             Problem(
                 severity=Severity.ERROR,
                 file=source.label,
                 column=None,
-                check="file_unreadable",
-                message="the file cannot be read"
-                if csv
-                else "the Parquet file is damaged: its row groups cannot all be read",
-                expected="a CSV file (UTF-8, comma separated, header row)"
-                if csv
-                else "a complete Parquet file",
-                count=0,
-                examples=(Example(row=None, found=found),),
-                hint="Open the file in a text editor or re-export it from its source."
-                if csv
-                else "Write the file again; a copy may have been cut short.",
+                check=check,
+                message=message,
+                expected=expected,
+                count=count,
+                examples=tuple(Example(row=r, found=f) for r, f in examples[: self.examples]),
+                hint=hint,
             )
         )
+
+    def _unreadable(self, source: SourceFile, found: str) -> None:
+        if source.format == "csv":
+            self._error(
+                source,
+                "file_unreadable",
+                "the file cannot be read",
+                "a CSV file (UTF-8, comma separated, header row)",
+                [(None, found)],
+                "Open the file in a text editor or re-export it from its source.",
+            )
+        else:
+            self._error(
+                source,
+                "file_unreadable",
+                "the Parquet file is damaged: its row groups cannot all be read",
+                "a complete Parquet file",
+                [(None, found)],
+                "Write the file again; a copy may have been cut short.",
+            )
 
     def _bare_quotes(self, staged: Staged) -> None:
         """Report double quotes inside values that are not in quotes (``1"U``).
@@ -384,21 +407,15 @@ class _Loader:
         found = bare_quotes(read_bytes(staged.source.path))
         if not found:
             return
-        self.report.add(
-            Problem(
-                severity=Severity.ERROR,
-                file=staged.source.label,
-                column=None,
-                check="quote",
-                message="a double quote stands inside a value that is not in quotes",
-                expected='a value holding quotes written in double quotes: "1""U"',
-                count=len(found),
-                examples=tuple(
-                    Example(row=line, found=text) for line, text in found[: self.examples]
-                ),
-                hint="Values holding quotes must be in double quotes, with quotes inside "
-                'doubled (""). Export the file again as CSV.',
-            )
+        self._error(
+            staged.source,
+            "quote",
+            "a double quote stands inside a value that is not in quotes",
+            'a value holding quotes written in double quotes: "1""U"',
+            [(line, text) for line, text in found],
+            "Values holding quotes must be in double quotes, with quotes inside "
+            'doubled (""). Export the file again as CSV.',
+            count=len(found),
         )
 
     def _rejects(self, staged: Staged) -> list[int]:
@@ -424,40 +441,29 @@ class _Loader:
             cut = self._cut_short(staged, error_type, by_position[error_type])
             if cut is not None:
                 text = items.pop(cut)
-                self.report.add(
-                    Problem(
-                        severity=Severity.ERROR,
-                        file=staged.source.label,
-                        column=None,
-                        check="cut_short",
-                        message="the last row is incomplete and has no line break at its "
-                        "end: the file may be cut short",
-                        expected=expected + ", then a line break",
-                        count=1,
-                        examples=(Example(row=cut, found=_reject_found(error_type, text)),),
-                        hint="Copy or export the file again; compare its size with the original's.",
-                    )
+                self._error(
+                    staged.source,
+                    "cut_short",
+                    "the last row is incomplete and has no line break at its end: the file "
+                    "may be cut short",
+                    expected + ", then a line break",
+                    [(cut, _reject_found(error_type, text))],
+                    "Copy or export the file again; compare its size with the original's.",
+                    count=1,
                 )
                 if not items:
                     continue
-            self.report.add(
-                Problem(
-                    severity=Severity.ERROR,
-                    file=staged.source.label,
-                    column=None,
-                    check=check,
-                    message=message,
-                    expected=expected,
-                    count=len(items),
-                    examples=tuple(
-                        Example(row=line, found=_reject_found(error_type, text))
-                        for line, text in list(items.items())[: self.examples]
-                    ),
-                    hint="Values holding commas, quotes or line breaks must be in double "
-                    'quotes, with quotes inside doubled (""). Export the file again as CSV.'
-                    if check != "encoding"
-                    else "Save the file as 'CSV UTF-8' or convert it with iconv.",
-                )
+            self._error(
+                staged.source,
+                check,
+                message,
+                expected,
+                [(line, _reject_found(error_type, text)) for line, text in items.items()],
+                "Values holding commas, quotes or line breaks must be in double quotes, with "
+                'quotes inside doubled (""). Export the file again as CSV.'
+                if check != "encoding"
+                else "Save the file as 'CSV UTF-8' or convert it with iconv.",
+                count=len(items),
             )
         return sorted({int(r[0]) for r in rows})
 
