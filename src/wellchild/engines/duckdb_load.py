@@ -50,7 +50,7 @@ from wellchild.engines.duckdb_sql import (
 from wellchild.engines.duckdb_store import SCHEMA_VERSION, connect, dumps, remove_store_files
 from wellchild.errors import LoadRejected, StoreError
 from wellchild.ingest.report import Example, LoadReport, Problem
-from wellchild.ingest.tabular import SourceFile, bare_quotes, discover, read_bytes
+from wellchild.ingest.tabular import SourceFile, bare_quotes, discover, file_error, read_bytes
 
 BAD = "bad__"  # prefix of the columns that keep unusable values aside while checking
 
@@ -353,16 +353,14 @@ class _Loader:
     ) -> None:
         """Report an error about a whole file or its raw rows (no column)."""
         self.report.add(
-            Problem(
-                severity=Severity.ERROR,
-                file=source.label,
-                column=None,
-                check=check,
-                message=message,
-                expected=expected,
-                count=count,
-                examples=tuple(Example(row=r, found=f) for r, f in examples[: self.examples]),
+            file_error(
+                source.path,
+                check,
+                message,
+                expected,
                 hint=hint,
+                examples=tuple(Example(row=r, found=f) for r, f in examples[: self.examples]),
+                count=count,
             )
         )
 

@@ -55,7 +55,7 @@ class SourceFile:
         return self.path.name
 
 
-def _problem(
+def file_error(
     table: str | Path,
     check: str,
     message: str,
@@ -64,9 +64,13 @@ def _problem(
     column: str | None = None,
     found: str = "",
     hint: str = "",
+    examples: tuple[Example, ...] = (),
+    count: int = 0,
 ) -> Problem:
+    """An error about a file as a whole (``found``) or its raw rows (``examples``)."""
     name = table.name if isinstance(table, Path) else table
-    examples = (Example(row=None, found=found),) if found else ()
+    if found:
+        examples = (Example(row=None, found=found),)
     return Problem(
         severity=Severity.ERROR,
         file=name,
@@ -74,7 +78,7 @@ def _problem(
         check=check,
         message=message,
         expected=expected,
-        count=0,
+        count=count,
         examples=examples,
         hint=hint,
     )
@@ -111,7 +115,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
     """The input file of each table in ``folder``; problems go to ``report``."""
     if not folder.exists():
         report.add(
-            _problem(
+            file_error(
                 str(folder),
                 "folder_missing",
                 "the input folder does not exist",
@@ -123,7 +127,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
         return []
     if not folder.is_dir():
         report.add(
-            _problem(
+            file_error(
                 str(folder),
                 "folder_missing",
                 "this is a file, not a folder",
@@ -147,7 +151,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
                 candidates.append((path, fmt))
                 continue
             report.add(
-                _problem(
+                file_error(
                     path,
                     "not_a_file",
                     wrong,
@@ -167,7 +171,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
             ]
             if near:
                 report.add(
-                    _problem(
+                    file_error(
                         folder / near[0],
                         "file_name_case",
                         "the file name is not all lower case",
@@ -179,7 +183,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
                 )
                 continue
             report.add(
-                _problem(
+                file_error(
                     f"{table.name}.csv",
                     "file_missing",
                     "the file is missing",
@@ -190,7 +194,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
             continue
         if len(candidates) > 1:
             report.add(
-                _problem(
+                file_error(
                     candidates[0][0],
                     "file_ambiguous",
                     "more than one file for this table",
@@ -229,7 +233,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
         cut = isinstance(exc, EOFError)
         damaged = isinstance(exc, zlib.error | gzip.BadGzipFile)
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "file_cut_short" if cut else "file_damaged" if damaged else "file_unreadable",
                 "the compressed file is cut short: it ends before its last block"
@@ -252,7 +256,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     except UnicodeDecodeError:
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "encoding",
                 "the header row is not UTF-8 text",
@@ -264,7 +268,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     if not text.strip():
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "file_empty",
                 "the file is empty",
@@ -283,7 +287,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     except csv.Error:
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "header_malformed",
                 "the header row cannot be read as CSV",
@@ -298,7 +302,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
         if separator is not None:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "separator",
                     f"the columns are separated by {separator}, not by commas",
@@ -356,7 +360,7 @@ def _read_parquet_header(source: SourceFile, report: LoadReport) -> list[str] | 
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "file_unreadable",
                 "the file is not a readable Parquet file: its footer is missing or damaged, "
@@ -379,7 +383,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         if not name:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "header_blank",
                     f"column {position + 1} of the header has no name",
@@ -391,7 +395,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         if name in seen:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "header_duplicate",
                     "two columns have the same name (case does not matter)",
@@ -409,7 +413,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         elif column.required:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "column_missing",
                     "a required column is missing",
