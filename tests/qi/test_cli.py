@@ -122,3 +122,13 @@ def test_help_shows_examples() -> None:
     result = runner.invoke(app, ["qi-chart", "--help"])
     assert result.exit_code == 0
     assert "Examples" in result.output
+
+
+def test_rows_with_an_empty_x_are_left_out_with_a_note(tmp_path: Path) -> None:
+    data = tmp_path / "months.csv"
+    data.write_text("month,visits\n2025-01-01,5\n,40\n2025-03-01,6\n2025-04-01,7\n,1\n")
+    out = tmp_path / "points.csv"
+    result = _run(str(data), "--x", "month", "--y", "visits", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Note: 2 rows with an empty 'month' left out" in result.stderr
+    assert list(pd.read_csv(out)["y"]) == [5, 6, 7]

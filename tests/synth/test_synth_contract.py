@@ -216,7 +216,20 @@ def test_loads_with_no_error_and_only_unknown_provider_warnings(
 
     result = load_folder(small.out, tmp_path / "store.duckdb", today=dt.date(YEAR + 1, 6, 1))
     assert result.rows == small.rows
-    assert sorted({p.check for p in result.report.warnings}) == ["unknown_provider"]
+    # The only warnings are the ones docs/synth.md says it plants: NPIs of no provider.
+    warned = sorted((p.file, p.check) for p in result.report.warnings)
+    assert warned == [
+        ("dental_claim.csv", "unknown_provider"),
+        ("medical_claim.csv", "unknown_provider"),
+    ]
+    hints = {p.file: p.hint for p in result.report.warnings}
+    assert "primary care" in hints["medical_claim.csv"]
+    assert "primary care" not in hints["dental_claim.csv"]
+    assert "dental" in hints["dental_claim.csv"]
+    # On screen the two are one block, counted per file, with two examples each.
+    text = result.report.render()
+    assert text.count("WARNING") == 1
+    assert text.count("    row ") == 4
 
 
 @pytest.mark.parametrize("table", [t.name for t in TABLES])

@@ -39,6 +39,10 @@ TABLE = Table(
             "The lines are kept but count for no child.",
         ),
         WithinLife("service_date"),
-        KnownProvider(("rendering_npi", "billing_npi")),
+        KnownProvider(
+            ("rendering_npi", "billing_npi"),
+            hint="The line is kept and still counts: the dental measures do not depend on "
+            "who the provider is. Add the missing dentists to provider to keep it complete.",
+        ),
     ),
 )

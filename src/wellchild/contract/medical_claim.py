@@ -55,6 +55,10 @@ TABLE = Table(
             "The lines are kept but count for no child.",
         ),
         WithinLife("service_date"),
-        KnownProvider(("rendering_npi", "billing_npi")),
+        KnownProvider(
+            ("rendering_npi", "billing_npi"),
+            hint="The line is kept, but never counts as a visit with a primary care provider "
+            "or with the child's practice; add the missing providers to provider if it should.",
+        ),
     ),
 )

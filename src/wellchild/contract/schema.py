@@ -155,6 +155,9 @@ class KnownProvider:
     """At least one of the NPI columns names a provider in ``provider``."""
 
     columns: tuple[str, ...]
+    #: What such a line means for this table's use (a medical line and a dental line are
+    #: used differently, so the advice differs).
+    hint: str = ""
     severity: Severity = Severity.WARNING
 
 

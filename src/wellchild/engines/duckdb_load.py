@@ -50,7 +50,7 @@ from wellchild.engines.duckdb_sql import (
 from wellchild.engines.duckdb_store import SCHEMA_VERSION, connect, dumps, remove_store_files
 from wellchild.errors import LoadRejected, StoreError
 from wellchild.ingest.report import Example, LoadReport, Problem
-from wellchild.ingest.tabular import SourceFile, discover
+from wellchild.ingest.tabular import SourceFile, bare_quotes, discover, file_error, read_bytes
 
 BAD = "bad__"  # prefix of the columns that keep unusable values aside while checking
 
@@ -174,10 +174,29 @@ def load_folder(
         raise
     con.close()
     if fresh:
-        os.replace(target, db)
+        _claim(target, db)
     return LoadResult(
         db=db, report=report, rows=dict(report.rows), seconds=time.perf_counter() - started
     )
+
+
+def _claim(side: Path, db: Path) -> None:
+    """Put a first load's side file in place as the store, unless another load got there
+    first: a rename would silently replace that load's store (and its load would have
+    reported success for data that is gone), a hard link refuses to."""
+    try:
+        os.link(side, db)
+    except FileExistsError:
+        remove_store_files(side)
+        raise StoreError(
+            f"Another load created the store {db} while this one ran; this load was not "
+            "saved and the store holds the other one.",
+            hint="Run one load at a time into a store; run this load again to replace it.",
+        ) from None
+    except OSError:  # a file system without hard links: the rename is the best it has
+        os.replace(side, db)
+        return
+    side.unlink()
 
 
 def _remove_stale_side_files(db: Path) -> None:
@@ -303,24 +322,13 @@ class _Loader:
         try:
             self.con.execute(sql)
         except duckdb.Error as exc:
-            self.report.add(
-                Problem(
-                    severity=Severity.ERROR,
-                    file=source.label,
-                    column=None,
-                    check="file_unreadable",
-                    message="the file cannot be read",
-                    expected="a CSV file (UTF-8, comma separated, header row)"
-                    if source.format == "csv"
-                    else "a Parquet file",
-                    count=0,
-                    examples=(Example(row=None, found=str(exc).splitlines()[0][:200]),),
-                    hint="Open the file in a text editor or re-export it from its source.",
-                )
-            )
+            self._unreadable(source, str(exc).splitlines()[0][:200])
             return None
         counted = self.con.execute(f"SELECT count(*), min(rowid) FROM {name}").fetchone()
         assert counted is not None
+        if source.rows is not None and int(counted[0]) != source.rows:
+            self._unreadable(source, f"{counted[0]:,} rows read of the {source.rows:,} promised")
+            return None
         staged = Staged(
             source=source,
             name=name,
@@ -330,18 +338,97 @@ class _Loader:
         )
         if source.format == "csv":
             staged.rejected = self._rejects(staged)
+            self._bare_quotes(staged)
         return staged
+
+    def _error(
+        self,
+        source: SourceFile,
+        check: str,
+        message: str,
+        expected: str,
+        examples: list[tuple[int | None, str]],
+        hint: str,
+        count: int = 0,
+    ) -> None:
+        """Report an error about a whole file or its raw rows (no column)."""
+        self.report.add(
+            file_error(
+                source.path,
+                check,
+                message,
+                expected,
+                hint=hint,
+                examples=tuple(Example(row=r, found=f) for r, f in examples[: self.examples]),
+                count=count,
+            )
+        )
+
+    def _unreadable(self, source: SourceFile, found: str) -> None:
+        if source.format == "csv":
+            self._error(
+                source,
+                "file_unreadable",
+                "the file cannot be read",
+                "a CSV file (UTF-8, comma separated, header row)",
+                [(None, found)],
+                "Open the file in a text editor or re-export it from its source.",
+            )
+        else:
+            self._error(
+                source,
+                "file_unreadable",
+                "the Parquet file is damaged: its row groups cannot all be read",
+                "a complete Parquet file",
+                [(None, found)],
+                "Write the file again; a copy may have been cut short.",
+            )
+
+    def _bare_quotes(self, staged: Staged) -> None:
+        """Report double quotes inside values that are not in quotes (``1"U``).
+
+        The engine's reader takes such a value as it stands, so the raw file is read
+        again, only when some value holds a double quote at all (rare in clean data).
+        """
+        texts = [
+            quote(c.name)
+            for c in staged.source.table.columns
+            if c.name in staged.source.mapping and sql_type(c) == "VARCHAR"
+        ] + [quote(staged.source.columns[p].strip().lower()) for p in staged.source.extra]
+        if not texts:
+            return
+        where = " OR ".join(f"contains({t}, '\"')" for t in texts)
+        if not self._scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {staged.name} WHERE {where} LIMIT 1)"
+        ):
+            return
+        found = bare_quotes(read_bytes(staged.source.path))
+        if not found:
+            return
+        self._error(
+            staged.source,
+            "quote",
+            "a double quote stands inside a value that is not in quotes",
+            'a value holding quotes written in double quotes: "1""U"',
+            [(line, text) for line, text in found],
+            "Values holding quotes must be in double quotes, with quotes inside "
+            'doubled (""). Export the file again as CSV.',
+            count=len(found),
+        )
 
     def _rejects(self, staged: Staged) -> list[int]:
         table = staged.source.table.name
         rows = self.con.execute(
-            f"SELECT line, error_type, error_message FROM rejects__{table} ORDER BY line"
+            f"SELECT line, error_type, error_message, line_byte_position FROM rejects__{table} "
+            "ORDER BY line"
         ).fetchall()
         if not rows:
             return []
         by_type: dict[str, dict[int, str]] = {}
-        for line, error_type, message in rows:  # one entry per missing value: count rows
+        by_position: dict[str, dict[int, int]] = {}
+        for line, error_type, message, position in rows:  # one per missing value: count rows
             by_type.setdefault(str(error_type), {}).setdefault(int(line), str(message))
+            by_position.setdefault(str(error_type), {})[int(line)] = int(position or 0)
         for error_type, items in by_type.items():
             check, message = _REJECTS.get(
                 error_type, ("row_malformed", f"the row cannot be read ({error_type.lower()})")
@@ -349,26 +436,46 @@ class _Loader:
             expected = f"{len(staged.source.columns)} comma-separated values, as in the header"
             if check == "encoding":
                 expected = "UTF-8 text"
-            self.report.add(
-                Problem(
-                    severity=Severity.ERROR,
-                    file=staged.source.label,
-                    column=None,
-                    check=check,
-                    message=message,
-                    expected=expected,
-                    count=len(items),
-                    examples=tuple(
-                        Example(row=line, found=_reject_found(error_type, text))
-                        for line, text in list(items.items())[: self.examples]
-                    ),
-                    hint="Values holding commas, quotes or line breaks must be in double "
-                    'quotes, with quotes inside doubled (""). Export the file again as CSV.'
-                    if check != "encoding"
-                    else "Save the file as 'CSV UTF-8' or convert it with iconv.",
+            cut = self._cut_short(staged, error_type, by_position[error_type])
+            if cut is not None:
+                text = items.pop(cut)
+                self._error(
+                    staged.source,
+                    "cut_short",
+                    "the last row is incomplete and has no line break at its end: the file "
+                    "may be cut short",
+                    expected + ", then a line break",
+                    [(cut, _reject_found(error_type, text))],
+                    "Copy or export the file again; compare its size with the original's.",
+                    count=1,
                 )
+                if not items:
+                    continue
+            self._error(
+                staged.source,
+                check,
+                message,
+                expected,
+                [(line, _reject_found(error_type, text)) for line, text in items.items()],
+                "Values holding commas, quotes or line breaks must be in double quotes, with "
+                'quotes inside doubled (""). Export the file again as CSV.'
+                if check != "encoding"
+                else "Save the file as 'CSV UTF-8' or convert it with iconv.",
+                count=len(items),
             )
-        return sorted({line for line, _, _ in rows})
+        return sorted({int(r[0]) for r in rows})
+
+    @staticmethod
+    def _cut_short(staged: Staged, error_type: str, positions: dict[int, int]) -> int | None:
+        """The rejected line that is the file's unfinished last line, if one is: it
+        starts on the last line, or is a quote left open until the end of the file."""
+        at = staged.source.last_line_at
+        if at is None or not positions:
+            return None
+        line = max(positions)
+        if positions[line] >= at or error_type == "UNQUOTED VALUE":
+            return line
+        return None
 
     # -- checking --------------------------------------------------------------------
 
@@ -606,8 +713,7 @@ class _Loader:
                         expected="a rendering or billing NPI listed in provider",
                         cond=" AND ".join(conds),
                         found=shown,
-                        hint="Such lines never count as a visit with a primary care provider; "
-                        "add the missing providers to provider if they should.",
+                        hint=rule.hint,
                         joins=tuple(joins),
                     )
                 )

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from wellchild.hub.demo_login import DEMO_PASSWORD
+
 if TYPE_CHECKING:
     from wellchild.hub.community.models import Organization
-
-DEMO_PASSWORD = "wellchild-demo"
 
 ORGANIZATIONS = [
     (

@@ -16,6 +16,19 @@ from typing import Any
 
 from wellchild.contract.schema import Severity
 
+_NAMES = {0: "<NUL>", 9: "<TAB>", 10: "<LF>", 13: "<CR>", 0xFEFF: "<BOM>"}
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters named (``<NUL>``, ``<TAB>``, ``<U+0007>``), so a
+    byte that a terminal would show as a space or drop is seen for what it is."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _NAMES.get(ord(c), f"<U+{ord(c):04X}>") if not c.isprintable() and c != " " else c
+        for c in text
+    )
+
 
 @dataclass(frozen=True)
 class Example:
@@ -58,7 +71,7 @@ class Problem:
         for ex in self.examples:
             at = f"row {ex.row}" if ex.row is not None else "file"
             who = f" (member {ex.member_id})" if ex.member_id else ""
-            lines.append(f"  {at}{who}: found {ex.found}")
+            lines.append(f"  {at}{who}: found {visible(ex.found)}")
         more = self.count - len(self.examples)
         if self.examples and more > 0:
             lines.append(f"  … and {more:,} more")
@@ -99,8 +112,13 @@ class LoadReport:
         return " and ".join(parts)
 
     def render(self) -> str:
-        ordered = self.errors + self.warnings
-        return "\n\n".join(p.render() for p in ordered)
+        """Every error in full, then the warnings summarised per kind."""
+        blocks = [p.render() for p in self.errors]
+        kinds: dict[str, list[Problem]] = {}
+        for problem in self.warnings:
+            kinds.setdefault(problem.check, []).append(problem)
+        blocks += [_summarise(problems) for problems in kinds.values()]
+        return "\n\n".join(blocks)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,7 +172,43 @@ class LoadReport:
                             p.count,
                             "" if ex.row is None else ex.row,
                             ex.member_id or "",
-                            ex.found,
+                            visible(ex.found),
                             p.hint,
                         ]
                     )
+
+
+SUMMARY_EXAMPLES = 2  # examples per file and column when one kind of warning repeats
+
+
+def _summarise(problems: list[Problem]) -> str:
+    """One kind of warning found in several files or columns, as one block: the total,
+    each place with its count and a couple of examples, and the hints (the rest of the
+    examples are in the ``--problems`` file), so that repeats do not bury the rest."""
+    if len(problems) == 1:
+        return problems[0].render()
+    total = sum(p.count for p in problems)
+    messages = list(dict.fromkeys(p.message for p in problems))
+    head = messages[0] if len(messages) == 1 else "; ".join(messages)
+    rows = "row" if total == 1 else "rows"
+    lines = [f"{problems[0].severity.value.upper()} {head} ({total:,} {rows} in "
+             f"{len(problems)} places)"]  # fmt: skip
+    expected = {p.expected for p in problems}
+    if len(expected) == 1:
+        lines.append(f"  expected: {expected.pop()}")
+    for p in problems:
+        where = p.file + (f", column {p.column}" if p.column else "")
+        lines.append(f"  {where}: {p.count:,} {'row' if p.count == 1 else 'rows'}")
+        for ex in p.examples[:SUMMARY_EXAMPLES]:
+            at = f"row {ex.row}" if ex.row is not None else "file"
+            who = f" (member {ex.member_id})" if ex.member_id else ""
+            lines.append(f"    {at}{who}: found {visible(ex.found)}")
+        more = p.count - min(len(p.examples), SUMMARY_EXAMPLES)
+        if p.examples and more > 0:
+            lines.append(f"    … and {more:,} more")
+    hints = {p.file: p.hint for p in problems if p.hint}
+    if len(set(hints.values())) == 1:
+        lines.append(f"  hint: {next(iter(hints.values()))}")
+    else:
+        lines += [f"  hint for {file}: {hint}" for file, hint in hints.items()]
+    return "\n".join(lines)

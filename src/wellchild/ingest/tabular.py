@@ -9,8 +9,13 @@ contract does not know are kept as extra columns.
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
+import os
+import re
+import stat
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -42,13 +47,15 @@ class SourceFile:
     mapping: dict[str, int] = field(default_factory=dict)
     extra: list[int] = field(default_factory=list)
     usable: bool = True
+    rows: int | None = None  # the rows a Parquet file's footer promises
+    last_line_at: int | None = None  # where an unfinished last line starts (CSV)
 
     @property
     def label(self) -> str:
         return self.path.name
 
 
-def _problem(
+def file_error(
     table: str | Path,
     check: str,
     message: str,
@@ -57,9 +64,13 @@ def _problem(
     column: str | None = None,
     found: str = "",
     hint: str = "",
+    examples: tuple[Example, ...] = (),
+    count: int = 0,
 ) -> Problem:
+    """An error about a file as a whole (``found``) or its raw rows (``examples``)."""
     name = table.name if isinstance(table, Path) else table
-    examples = (Example(row=None, found=found),) if found else ()
+    if found:
+        examples = (Example(row=None, found=found),)
     return Problem(
         severity=Severity.ERROR,
         file=name,
@@ -67,17 +78,44 @@ def _problem(
         check=check,
         message=message,
         expected=expected,
-        count=0,
+        count=count,
         examples=examples,
         hint=hint,
     )
+
+
+def _listing(folder: Path) -> list[str]:
+    """The names in ``folder`` (empty when it cannot be listed)."""
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What stands at ``path`` when it is not a readable regular file, in words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "this is a symbolic link that loops back on itself"
+        if path.is_symlink():
+            return f"this is a symbolic link to a file that does not exist: {os.readlink(path)}"
+        return f"the file cannot be opened: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "this is a named pipe (FIFO), not a file"
+    if not stat.S_ISREG(mode):
+        return "this is a device or socket, not a file"
+    return None
 
 
 def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
     """The input file of each table in ``folder``; problems go to ``report``."""
     if not folder.exists():
         report.add(
-            _problem(
+            file_error(
                 str(folder),
                 "folder_missing",
                 "the input folder does not exist",
@@ -89,7 +127,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
         return []
     if not folder.is_dir():
         report.add(
-            _problem(
+            file_error(
                 str(folder),
                 "folder_missing",
                 "this is a file, not a folder",
@@ -99,16 +137,53 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
         )
         return []
     found: list[SourceFile] = []
+    listing = _listing(folder)
     for table in TABLES:
-        candidates = [
+        present = [
             (folder / f"{table.name}{suffix}", fmt)
             for suffix, fmt in SUFFIXES
-            if (folder / f"{table.name}{suffix}").is_file()
+            if os.path.lexists(folder / f"{table.name}{suffix}")
         ]
+        candidates = []
+        for path, fmt in present:
+            wrong = _not_a_file(path)
+            if wrong is None:
+                candidates.append((path, fmt))
+                continue
+            report.add(
+                file_error(
+                    path,
+                    "not_a_file",
+                    wrong,
+                    f"a regular file named {path.name}",
+                    found=wrong.split(": ", 1)[-1] if ": " in wrong else "",
+                    hint="Put the table's file itself in the folder, or remove what is there.",
+                )
+            )
+        if present and not candidates:
+            continue
         if not candidates:
             names = " or ".join(f"{table.name}{s}" for s, _ in SUFFIXES)
+            near = [
+                name
+                for name in listing
+                if name.lower() in {f"{table.name}{s}" for s, _ in SUFFIXES}
+            ]
+            if near:
+                report.add(
+                    file_error(
+                        folder / near[0],
+                        "file_name_case",
+                        "the file name is not all lower case",
+                        names,
+                        found=near[0],
+                        hint=f"Rename {near[0]} to {near[0].lower()}; file names are "
+                        "matched exactly.",
+                    )
+                )
+                continue
             report.add(
-                _problem(
+                file_error(
                     f"{table.name}.csv",
                     "file_missing",
                     "the file is missing",
@@ -119,7 +194,7 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
             continue
         if len(candidates) > 1:
             report.add(
-                _problem(
+                file_error(
                     candidates[0][0],
                     "file_ambiguous",
                     "more than one file for this table",
@@ -143,20 +218,36 @@ def discover(folder: Path, report: LoadReport) -> list[SourceFile]:
 
 
 def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None:
-    opener = gzip.open if source.path.name.endswith(".gz") else open
     try:
-        with opener(source.path, "rb") as handle:
-            first = handle.readline(1 << 20)
-    except (OSError, EOFError) as exc:
+        if source.path.name.endswith(".gz"):
+            first = _read_gzip(source)
+        else:
+            with source.path.open("rb") as handle:
+                first = handle.readline(1 << 20)
+                size = handle.seek(0, os.SEEK_END)
+                tail_at = max(size - (1 << 21), 0)
+                handle.seek(tail_at)
+                source.last_line_at = _unfinished(handle.read(), tail_at)
+    except (OSError, EOFError, zlib.error) as exc:
         source.usable = False
+        cut = isinstance(exc, EOFError)
+        damaged = isinstance(exc, zlib.error | gzip.BadGzipFile)
         report.add(
-            _problem(
+            file_error(
                 source.path,
-                "file_unreadable",
-                "the file cannot be read",
-                "a readable CSV file",
+                "file_cut_short" if cut else "file_damaged" if damaged else "file_unreadable",
+                "the compressed file is cut short: it ends before its last block"
+                if cut
+                else "the compressed file is damaged: it does not decompress to what was written"
+                if damaged
+                else "the file cannot be read",
+                "a complete gzip file (gzip -t passes)"
+                if cut or damaged
+                else "a readable CSV file",
                 found=str(exc),
-                hint="Check the file's permissions and that a gzipped file is complete.",
+                hint="Copy or export the file again; nothing was loaded from it."
+                if cut or damaged
+                else "Check the file's permissions.",
             )
         )
         return None
@@ -165,7 +256,7 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     except UnicodeDecodeError:
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "encoding",
                 "the header row is not UTF-8 text",
@@ -177,11 +268,13 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     if not text.strip():
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "file_empty",
                 "the file is empty",
-                "a header row naming the columns, then one row per " + source.table.grain[9:-1],
+                "a header row naming the columns, then "
+                + source.table.grain[0].lower()
+                + source.table.grain[1:].rstrip("."),
                 hint="Export the table again with its header row.",
             )
         )
@@ -190,11 +283,11 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
     try:
         if "\r" in line:
             raise csv.Error("carriage return inside the header")
-        return next(csv.reader(io.StringIO(line), strict=True))
+        header = next(csv.reader(io.StringIO(line), strict=True))
     except csv.Error:
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "header_malformed",
                 "the header row cannot be read as CSV",
@@ -204,26 +297,81 @@ def _read_csv_header(source: SourceFile, report: LoadReport) -> list[str] | None
             )
         )
         return None
+    if len(header) == 1:
+        separator = _separator(line)
+        if separator is not None:
+            source.usable = False
+            report.add(
+                file_error(
+                    source.path,
+                    "separator",
+                    f"the columns are separated by {separator}, not by commas",
+                    "column names separated by commas",
+                    found=line[:120],
+                    hint="Save the file as CSV (comma delimited); in Excel choose "
+                    "'CSV UTF-8 (Comma delimited)'.",
+                )
+            )
+            return None
+    return header
+
+
+SEPARATORS = {"\t": "tabs", ";": "semicolons", "|": "vertical bars (|)", ":": "colons"}
+
+
+def _separator(line: str) -> str | None:
+    """The name of the separator a one-column header line uses instead of commas."""
+    counts = {name: line.count(char) for char, name in SEPARATORS.items()}
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] else None
+
+
+def _read_gzip(source: SourceFile) -> bytes:
+    """The first line of a gzipped file, after reading the whole file once.
+
+    The engine's own gzip reader stops quietly at the end of the data it has, so a file
+    cut after a flush point would load part of its rows. Reading to the end here checks
+    each member's CRC and length; a cut file raises EOFError, a damaged one zlib.error
+    or gzip.BadGzipFile.
+    """
+    with gzip.open(source.path, "rb") as handle:
+        first = handle.readline(1 << 20)
+        offset, last = len(first), first
+        while chunk := handle.read(1 << 22):
+            offset, last = offset + len(chunk), last[-(1 << 21) :] + chunk
+    source.last_line_at = _unfinished(last, offset - len(last))
+    return first
+
+
+def _unfinished(tail: bytes, at: int) -> int | None:
+    """The byte offset where the file's last line starts when that line has no line
+    break at its end (``tail`` is the end of the file, starting at byte ``at``)."""
+    if not tail or tail.endswith(b"\n"):
+        return None
+    return at + tail.rfind(b"\n") + 1
 
 
 def _read_parquet_header(source: SourceFile, report: LoadReport) -> list[str] | None:
     import pyarrow.parquet as pq
 
     try:
-        schema = pq.read_schema(source.path)
+        metadata = pq.read_metadata(source.path)
+        schema = metadata.schema.to_arrow_schema()
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
         source.usable = False
         report.add(
-            _problem(
+            file_error(
                 source.path,
                 "file_unreadable",
-                "the file is not a readable Parquet file",
-                "a Parquet file",
-                found=type(exc).__name__,
+                "the file is not a readable Parquet file: its footer is missing or damaged, "
+                "so it may be cut short or not be Parquet at all",
+                "a complete Parquet file",
+                found=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
                 hint="Write the file again; a copy may have been cut short.",
             )
         )
         return None
+    source.rows = metadata.num_rows
     return [str(name) for name in schema.names]
 
 
@@ -235,7 +383,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         if not name:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "header_blank",
                     f"column {position + 1} of the header has no name",
@@ -247,7 +395,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         if name in seen:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "header_duplicate",
                     "two columns have the same name (case does not matter)",
@@ -265,7 +413,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
         elif column.required:
             source.usable = False
             report.add(
-                _problem(
+                file_error(
                     source.path,
                     "column_missing",
                     "a required column is missing",
@@ -287,3 +435,36 @@ def severity_counts(report: LoadReport) -> tuple[int, int]:
     errors = sum(max(p.count, 1) for p in report.errors)
     warnings = sum(p.count for p in report.warnings)
     return errors, warnings
+
+
+def read_bytes(path: Path) -> bytes:
+    """The whole content of an input CSV file, decompressed when gzipped."""
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    return path.read_bytes()
+
+
+_FIELD = re.compile(rb'"(?:[^"]|"")*"|[^,\r\n]*')
+
+
+def bare_quotes(data: bytes) -> list[tuple[int, str]]:
+    """The rows (counted like a spreadsheet) and values of a CSV text where a double
+    quote stands inside a value that does not start with one, such as ``1"U``.
+
+    A strict reader must refuse such a value: it cannot tell whether the quote belongs
+    to the value or opens one that was never closed.
+    """
+    found: list[tuple[int, str]] = []
+    position, line, end = 0, 1, len(data)
+    while position < end:
+        match = _FIELD.match(data, position)
+        text = match.group() if match else b""
+        if text and not text.startswith(b'"') and b'"' in text:
+            found.append((line, text.decode("utf-8", "replace")))
+        line += text.count(b"\n")
+        position += len(text)
+        if position < end:
+            line += data[position] == 0x0A
+            position += 1  # the comma, line break or stray byte after the value
+    return found

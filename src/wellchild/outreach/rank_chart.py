@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wellchild.qi.render import FONT, require_altair
+from wellchild.drawing import FONT, require_altair
 
 if TYPE_CHECKING:
     import altair as alt

@@ -19,10 +19,10 @@ import pandas as pd
 
 from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.typeset import language_data, write
+from wellchild.drawing import FONT, require_altair
 from wellchild.measures.suppression import primary, publish
 from wellchild.outreach import regions as _regions
 from wellchild.outreach.evaluation import Evaluation
-from wellchild.qi.render import FONT, require_altair
 
 NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "

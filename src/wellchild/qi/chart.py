@@ -21,7 +21,7 @@ from wellchild.qi.anhoej import runs_analysis
 from wellchild.qi.catalogue import CHART_TYPES, KINDS, RULE_SETS, ChartType, RuleSet
 from wellchild.qi.errors import QIChartError
 from wellchild.qi.ihi import ihi_rules
-from wellchild.qi.subgroups import NO_FACET, build_subgroups, number_points
+from wellchild.qi.subgroups import NO_FACET, build_subgroups, drop_empty_x, number_points
 
 XKind = Literal["number", "date", "category"]
 
@@ -55,6 +55,8 @@ class QIChart:
     target: float | None
     multiply: float
     faceted: bool
+    #: What the chart left out of the data, to tell whoever asked for it.
+    notices: tuple[str, ...] = ()
 
 
 def qi_chart(
@@ -124,6 +126,7 @@ def qi_chart(
     rules = _rule_set(method)
     if not np.isfinite(multiply) or multiply <= 0:
         raise QIChartError(f"multiply must be a number greater than 0; got {multiply:g}.")
+    frame, dropped = drop_empty_x(frame, x)
     subgroups = build_subgroups(
         _dates_as_timestamps(frame, x), x=x, y=y, n=n, facet=facet, notes=notes, chart=kind
     )
@@ -138,13 +141,12 @@ def qi_chart(
         )
     pieces, part_rows = [], []
     for _, rows in subgroups.groupby(["facet", "part"], sort=True):
-        piece, summary = _analyse_part(rows, kind, ordered=x_kind != "category")
+        piece, summary = _analyse_part(rows, kind, ordered=x_kind != "category", multiply=multiply)
         pieces.append(piece)
         part_rows.append(summary)
     points = pd.concat(pieces, ignore_index=True)
     points[_LINES] = points[_LINES] * multiply
     points[_LINES[1:]] = points[_LINES[1:]].where(np.isfinite(points[_LINES[1:]]))
-    points["sigma_signal"] = (points["y"] > points["ucl"]) | (points["y"] < points["lcl"])
     points["target"] = np.nan if target is None else float(target)
     if not facet:
         points["facet"] = None
@@ -162,6 +164,12 @@ def qi_chart(
         target=target,
         multiply=multiply,
         faceted=bool(facet),
+        notices=(
+            f"{dropped} row{'s' if dropped != 1 else ''} with an empty {x!r} left out: a "
+            "point needs its place on the x axis.",
+        )
+        if dropped
+        else (),
     )
 
 
@@ -229,7 +237,7 @@ def _title(chart: ChartType, y: str, n: str | None, multiply: float) -> str:
 
 
 def _analyse_part(
-    rows: pd.DataFrame, chart: ChartType, *, ordered: bool
+    rows: pd.DataFrame, chart: ChartType, *, ordered: bool, multiply: float
 ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Lines, runs analysis and IHI rules of one facet's part (before ``multiply``)."""
     include = rows["include"].to_numpy(dtype=bool)
@@ -247,10 +255,16 @@ def _analyse_part(
     for name in _LINES:
         out[name] = getattr(lines, name)
     # A run chart has no limits; its astronomical points are judged by I chart limits.
-    judge = limits.compute("i", part) if chart == "run" else lines
+    judged = lines.judged  # a transformed chart is judged on its own scale
+    judge = limits.compute("i", part) if chart == "run" else judged
     outside = (judge.y > judge.ucl) | (judge.y < judge.lcl)
-    runs = runs_analysis(lines.y[include], lines.cl[include])
-    ihi = ihi_rules(lines.y[include], lines.cl[include], outside[include])
+    runs = runs_analysis(judged.y[include], judged.cl[include])
+    ihi = ihi_rules(judged.y[include], judged.cl[include], outside[include])
+    if lines.judge is None:  # as plotted, after multiply (which keeps the order)
+        scaled = [np.asarray(getattr(lines, name)) * multiply for name in ("y", "lcl", "ucl")]
+        out["sigma_signal"] = (scaled[0] > scaled[2]) | (scaled[0] < scaled[1])
+    else:
+        out["sigma_signal"] = (judged.y > judged.ucl) | (judged.y < judged.lcl)
     # Runs are meaningless without a time order, and moving ranges overlap (correlated).
     analysed = ordered and chart != "mr"
     for name in _COUNTS:

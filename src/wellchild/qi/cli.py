@@ -118,6 +118,8 @@ def qi_chart_command(
         method=rules,
         title=title,
     )
+    for notice in result.notices:
+        typer.echo(f"Note: {notice}", err=True)
     written = save(result, out)
     typer.echo(describe(result))
     typer.echo(f"\nWrote {written}")

@@ -45,6 +45,15 @@ class Lines:
     ucl: FloatArray
     lcl_95: FloatArray
     ucl_95: FloatArray
+    #: For a chart computed on a transformed scale (the T chart), the lines on that scale:
+    #: points are judged against the centre and limits there, like with like, because the
+    #: back-transformed centre of a constant series can differ from its y in the last digit.
+    judge: Lines | None = None
+
+    @property
+    def judged(self) -> Lines:
+        """The lines that runs and limits are judged on."""
+        return self.judge if self.judge is not None else self
 
 
 def compute(chart: ChartType, part: Part) -> Lines:
@@ -55,7 +64,12 @@ def compute(chart: ChartType, part: Part) -> Lines:
 def _mean(values: FloatArray) -> float:
     """Mean of the values present; NaN when none are (no baseline, no line)."""
     present = values[~np.isnan(values)]
-    return float(np.mean(present)) if present.size else np.nan
+    if not present.size:
+        return np.nan
+    # A second pass corrects the rounding of the first (as R's mean does), so the mean of
+    # a constant series is that constant and its points sit on the centre line.
+    mean = float(np.mean(present))
+    return mean + float(np.mean(present - mean)) if np.isfinite(mean) else mean
 
 
 def _median(values: FloatArray) -> float:
@@ -178,13 +192,20 @@ def _t(part: Part) -> Lines:
     def back(limit: FloatArray) -> FloatArray:
         return np.where(limit > 0, np.abs(limit) ** T_POWER, np.where(np.isnan(limit), np.nan, 0.0))
 
+    # No spread (a constant series) leaves no limits; the lower one still cannot be below
+    # zero time, so it is 0 where there is a centre line (as qicharts2 draws it).
+    lcl = np.where(
+        np.isnan(transformed.lcl) & ~np.isnan(transformed.cl), 0.0, back(transformed.lcl)
+    )
+
     return Lines(
         part.y,
         transformed.cl**T_POWER,
-        back(transformed.lcl),
+        lcl,
         transformed.ucl**T_POWER,
         back(transformed.lcl_95),
         transformed.ucl_95**T_POWER,
+        judge=transformed,
     )
 
 

@@ -5,13 +5,12 @@ embeds the same spec); :func:`save` writes the per-point table (.csv), everythin
 (.json) or the picture (.svg, .png, rendered by vl-convert with the Noto fonts). Points that
 break a rule are coloured and named in the legend; a centre line whose runs analysis
 signals is dashed and says why; the text summary travels inside the spec and the SVG.
-:func:`require_altair` and ``FONT`` serve every chart wellchild draws, the outreach
-ranking and evaluation charts too.
+The font and the check that Altair is installed come from :mod:`wellchild.drawing`,
+which the other charts wellchild draws use too.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from wellchild.errors import WellchildError
+from wellchild.drawing import FONT, require_altair
 from wellchild.qi.catalogue import RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
 from wellchild.qi.errors import QIChartError
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
     import altair as alt
 
 SUFFIXES = (".csv", ".json", ".svg", ".png")
-FONT = "Noto Sans"
 NO_SIGNAL = "No signal"
 OUTSIDE = "Outside 3-sigma limits"
 LONG_RUN = "Anhøj: unusually long run"
@@ -277,17 +275,6 @@ def _x_encoding(result: QIChart) -> alt.X:
             "x:Q", title=result.x_name, scale=alt.Scale(zero=False, nice=False, padding=10)
         )
     return alt.X("x:O", title=result.x_name, sort=None)
-
-
-def require_altair() -> None:
-    """Stop with a message naming the ``docs`` extra when Altair or vl-convert, which
-    every chart wellchild draws needs (QI charts, the practice ranking, the evaluation
-    report), is not installed, instead of failing on an import."""
-    if importlib.util.find_spec("altair") is None or importlib.util.find_spec("vl_convert") is None:
-        raise WellchildError(
-            "drawing charts needs Altair and vl-convert, which are not installed.",
-            hint="pip install 'wellchild[docs]'",
-        )
 
 
 def to_svg(result: QIChart) -> str:

@@ -54,6 +54,25 @@ def build_subgroups(
     return _aggregate(rows, got_n=n is not None)
 
 
+def drop_empty_x(frame: pd.DataFrame, x: str) -> tuple[pd.DataFrame, int]:
+    """``frame`` without the rows whose x is empty, and how many there were.
+
+    A row with no x has no place on the time axis; like qicharts2, the chart leaves it
+    out rather than refusing the data, and says so.
+    """
+    if x not in frame.columns:
+        return frame, 0  # build_subgroups names the missing column
+    values = frame[x]
+    empty = values.isna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        empty |= values.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+    if not empty.any():
+        return frame, 0
+    if empty.all():
+        raise QIChartError(f"column {x!r} is empty in every row, so there is nothing to chart.")
+    return frame[~empty.to_numpy()].reset_index(drop=True), int(empty.sum())
+
+
 def number_points(
     subgroups: pd.DataFrame,
     *,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wellchild.hub.demo import DEMO_PASSWORD
+from wellchild.hub.demo_login import DEMO_PASSWORD
 
 NURSE = "nurse@example.org"
 NURSE_NAME = "Nora Nurse"
