@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from wellchild.hub import accounts
@@ -71,6 +72,8 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Choosing a language needs no CSRF token: another site could at most switch a
+    # visitor's language, and without the token every page can be kept for every visitor.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("coordinators/", admin.site.urls),
 ]
