@@ -84,9 +84,8 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
-        and not {"private", "no-store", "no-cache"} & set(
-            part.strip() for part in response.get("Cache-Control", "").split(",")
-        )
+        and not {"private", "no-store", "no-cache"}
+        & set(part.strip() for part in response.get("Cache-Control", "").split(","))
         and not (user is not None and user.is_authenticated)
     )
 
@@ -106,7 +105,5 @@ class PageCacheMiddleware:
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         if _keepable(request, response):
-            pages.set(
-                key, (response.content, dict(response.headers)), settings.PAGE_CACHE_SECONDS
-            )
+            pages.set(key, (response.content, dict(response.headers)), settings.PAGE_CACHE_SECONDS)
         return response

@@ -73,9 +73,7 @@ def format_x(value: object) -> str:
     return str(value)
 
 
-def _heading(
-    result: QIChart, facet: object, part: int, points: pd.DataFrame, t: Translate
-) -> str:
+def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame, t: Translate) -> str:
     where = []
     if result.faceted:
         where.append(str(facet))
@@ -101,9 +99,7 @@ def _heading(
             if result.chart == "run"
             else "The lines come from the baseline, the first {count} points (to {last})."
         )
-        text += " " + t(sentence).format(
-            count=len(baseline), last=format_x(baseline["x"].iloc[-1])
-        )
+        text += " " + t(sentence).format(count=len(baseline), last=format_x(baseline["x"].iloc[-1]))
     lcl, ucl = points["lcl"].dropna(), points["ucl"].dropna()
     if not ucl.empty:
         varying = lcl.nunique() > 1 or ucl.nunique() > 1
