@@ -42,7 +42,7 @@ def generation() -> int:
     """The current generation of kept pages (re-read from the shared cache once a second)."""
     now = time.monotonic()
     if now - _memo["read_at"] >= GENERATION_SECONDS:
-        _memo["value"] = int(caches["shared"].get_or_set(GENERATION_KEY, 0, timeout=None))
+        _memo["value"] = int(caches["shared"].get_or_set(GENERATION_KEY, 0, timeout=None) or 0)
         _memo["read_at"] = now
     return int(_memo["value"])
 

@@ -11,6 +11,7 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +141,7 @@ OTP_TOTP_ISSUER = "wellchild hub"
 # chart data built at publishing, the contact form's counts). With Redis both are Redis.
 CACHE_URL: str | None = config.get("hub_cache_url")
 PAGE_CACHE_SECONDS: int = config.get("hub_page_cache_seconds")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL:
     # hubs sharing one Redis server keep apart by their database's name
     _db = DATABASES["default"]

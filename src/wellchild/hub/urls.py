@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -11,8 +13,17 @@ from django.views.i18n import set_language
 from wellchild.hub import accounts
 from wellchild.hub.community import views as community
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static icon
+    (its name carries a hash in production, so it is looked up per request)."""
+    return HttpResponsePermanentRedirect(static("hub/favicon.svg"))
+
+
 urlpatterns = [
     path("", community.home, name="home"),
+    # browsers ask for /favicon.ico whatever the page links; the icon is a static file
+    path("favicon.ico", favicon, name="favicon"),
     path("pledge/", community.pledge, name="pledge"),
     path("join/", community.join, name="join"),
     path("join/person/", community.join_person, name="join-person"),

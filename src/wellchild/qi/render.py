@@ -313,7 +313,10 @@ def to_svg(
     if time_format_locale is None:
         svg = vl_convert.vegalite_to_svg(spec)
     else:
-        svg = vl_convert.vegalite_to_svg(spec, time_format_locale=time_format_locale)
+        svg = vl_convert.vegalite_to_svg(
+            spec,
+            time_format_locale=time_format_locale,  # type: ignore[arg-type]
+        )
     summary = describe(result, translate=translate)
     start = svg.index(">", svg.index("<svg")) + 1
     head = svg[:start].replace("<svg ", f'<svg role="img" aria-label="{_escape(result.title)}" ', 1)

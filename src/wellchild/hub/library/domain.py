@@ -20,7 +20,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def reindex(*, resource: Resource) -> None:
     """Refresh the searchable text after the resource or its tags changed."""
     tags = " ".join(f"{t.name_en} {t.name_es}" for t in resource.tags.all())
-    text = " ".join([resource.title, resource.summary, tags])
+    text = " ".join(
+        [resource.title, resource.title_es, resource.summary, resource.summary_es, tags]
+    )
     Resource.objects.filter(pk=resource.pk).update(search_text=text)
     resource.search_text = text
 

@@ -33,8 +33,15 @@ class Resource(models.Model):
         TOOLKIT = "toolkit", _("Toolkit")
 
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(
+        _("title (Spanish)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the Spanish interface; without it the English title is shown."),
+    )
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.TextField(_("summary"))
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     tags = models.ManyToManyField(Tag, blank=True, verbose_name=_("tags"))
     language = models.CharField(
