@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +53,10 @@ class Resource(models.Model):
         _("file"), upload_to="resources/", blank=True, validators=[validate_upload]
     )
     url = models.URLField(_("link"), blank=True)
-    # Title, summary and tag names in one column: what full-text search indexes.
+    # Titles, summaries, tag names and the file's words in one column: what search reads;
+    # on PostgreSQL also parsed, stemmed, by each language's configuration (domain.reindex).
     search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
