@@ -184,6 +184,7 @@ def run(work: Path) -> str:
         _wait_until_up(port, server)
         pages = {**PAGES, FLOOR: _stylesheet(port)}
         results = {page: _load(port, path, clients, seconds) for page, path in pages.items()}
+        load = os.getloadavg()[1]  # over the last five minutes: most of the measuring
     finally:
         if server is not None:
             server.terminate()
@@ -215,7 +216,15 @@ def run(work: Path) -> str:
             f"{clients} concurrent clients for {seconds:.0f} s per page from a load "
             "generator in Python threads on the same machine (it shares the two cores "
             "with the server). Aim: p95 ≤ 150 ms. The stylesheet, served by the same "
-            "workers, is the floor the server and generator set.",
+            "workers, is the floor the server and generator set. "
+            f"Load average of the machine while measuring: {load:.1f} on "
+            f"{os.cpu_count()} cores"
+            + (
+                " (other work shared the cores: every figure is slower than on a quiet "
+                "machine, the floor too, and the ratios to the floor are the figures to read)."
+                if load > 1.5 * (os.cpu_count() or 1)
+                else "."
+            ),
             table(
                 [
                     "page",
