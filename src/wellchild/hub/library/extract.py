@@ -39,7 +39,7 @@ def file_text(name: str, stream: IO[bytes]) -> str:
             text = _office(stream, _PARTS[kind])
         else:
             return ""
-    except Exception as error:  # noqa: BLE001 - any unreadable file is indexed by its title
+    except Exception as error:  # any unreadable file is still found by its title
         log.warning("could not read the text of %s for search: %s", name, error)
         return ""
     return _SPACE.sub(" ", text).strip()[:MAX_CHARS]
