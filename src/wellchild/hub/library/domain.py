@@ -10,11 +10,14 @@ SQLite a trigger-maintained FTS5 table with the Porter stemmer mirrors it.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils import translation
 
 from wellchild.hub.library.extract import file_text
@@ -46,12 +49,10 @@ def reindex(*, resource: Resource) -> None:
     resource.search_text = text
 
 
-def document() -> SearchVector:
+def document() -> CombinedExpression:
     """The stored text parsed by every language's configuration (PostgreSQL)."""
-    vector = SearchVector("search_text", config="simple")
-    for config in CONFIGS.values():
-        vector = vector + SearchVector("search_text", config=config)
-    return vector
+    english, spanish = (SearchVector("search_text", config=c) for c in CONFIGS.values())
+    return english + spanish + SearchVector("search_text", config="simple")
 
 
 def filtered(*, tag: str = "", kind: str = "", language: str = "") -> QuerySet[Resource]:
@@ -75,12 +76,11 @@ def search(query: str, *, tag: str = "", kind: str = "", language: str = "") -> 
         # Every word, stemmed by a language's configuration, as a prefix ("vis" → visit);
         # the visitor's language first, then the others, then unstemmed ('simple').
         raw = " & ".join(f"{w}:*" for w in words)
-        language = CONFIGS.get((translation.get_language() or "en").split("-")[0], "english")
-        configs = dict.fromkeys([language, *CONFIGS.values(), "simple"])
-        queries = [SearchQuery(raw, search_type="raw", config=config) for config in configs]
-        terms = queries[0]
-        for query in queries[1:]:
-            terms = terms | query
+        reader = CONFIGS.get((translation.get_language() or "en").split("-")[0], "english")
+        configs = dict.fromkeys([reader, *CONFIGS.values(), "simple"])
+        terms = functools.reduce(
+            operator.or_, (SearchQuery(raw, search_type="raw", config=c) for c in configs)
+        )
         return list(
             resources.annotate(rank=SearchRank(F("search_vector"), terms))
             .filter(search_vector=terms)
