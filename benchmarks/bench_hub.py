@@ -2,12 +2,17 @@
 
 A fresh PostgreSQL database (127.0.0.1:5432, user postgres) gets the demo content; the hub
 runs with production settings behind gunicorn (`wellchild hub serve`); a load generator
-in this process keeps 50 clients busy for a bounded time on each page. The alternative
-measured in the same run is the site's stylesheet served by the same gunicorn workers
-(WhiteNoise): the floor that the server, the network stack and the generator set, so the
-ratio says what the pages themselves cost.
+in this process keeps 50 clients busy for a bounded time on each page. A small
+synthetic measure run (BENCH_HUB_CHILDREN children, all ten measures, monthly series) is
+published publicly, so a run's dashboard and a measure's page are measured too. The hub
+keeps its cache in the Redis server at BENCH_HUB_CACHE_URL (default
+redis://127.0.0.1:6379/0; empty: each process's memory). The alternative measured in the
+same run is the site's stylesheet served by the same gunicorn workers (WhiteNoise): the
+floor that the server, the network stack and the generator set, so the ratio says what
+the pages themselves cost.
 
-Environment: BENCH_HUB_SECONDS (default 20) per page, BENCH_HUB_CLIENTS (default 50).
+Environment: BENCH_HUB_SECONDS (default 20) per page, BENCH_HUB_CLIENTS (default 50),
+BENCH_HUB_CHILDREN (default 3000), BENCH_HUB_CACHE_URL.
 """
 
 from __future__ import annotations
@@ -26,11 +31,14 @@ from pathlib import Path
 
 from harness import BIN, machine, table
 
+LABEL, SLUG, YEAR = "MY2025", "my2025", "2025"
 PAGES = {
     "home": "/",
     "directory": "/directory/",
     "meetings": "/meetings/",
     "resource search": "/resources/?q=dental",
+    "run dashboard": f"/data/runs/{SLUG}/",
+    "measure page (wcv_6m)": f"/data/runs/{SLUG}/wcv_6m/",
 }
 FLOOR = "stylesheet (floor)"
 
@@ -128,9 +136,24 @@ def _psql(sql: str) -> None:
     )
 
 
+def _publish_run(wellchild: str, work: Path, env: dict[str, str], children: int) -> None:
+    """A synthetic run of every measure, published publicly with its monthly series."""
+    db = str(work / "store.duckdb")
+    for args in (
+        ["synth", "--children", str(children), "--seed", "1", "--year", YEAR,
+         "--out", str(work / "synth")],
+        ["load", str(work / "synth"), "--db", db],
+        ["measure", "--year", YEAR, "--db", db, "--out", str(work / "run")],
+        ["publish", "--run", str(work / "run"), "--label", LABEL, "--public", "--db", db],
+    ):  # fmt: skip
+        subprocess.run([wellchild, *args], env=env, check=True, capture_output=True)
+
+
 def run(work: Path) -> str:
     seconds = float(os.environ.get("BENCH_HUB_SECONDS", "20"))
     clients = int(os.environ.get("BENCH_HUB_CLIENTS", "50"))
+    children = int(os.environ.get("BENCH_HUB_CHILDREN", "3000"))
+    cache_url = os.environ.get("BENCH_HUB_CACHE_URL", "redis://127.0.0.1:6379/0")
     workers = 2 * (os.cpu_count() or 1) + 1
     name = f"wellchild_bench_{os.getpid()}"
     _psql(f"CREATE DATABASE {name}")
@@ -143,6 +166,7 @@ def run(work: Path) -> str:
         "WELLCHILD_ALLOWED_HOSTS": "127.0.0.1",
         "WELLCHILD_EMAIL_HOST": "127.0.0.1",
         "WELLCHILD_HUB_DATA_DIR": str(work / "hub"),
+        **({"WELLCHILD_HUB_CACHE_URL": cache_url} if cache_url else {}),
     }
     wellchild = str(BIN / "wellchild")
     server = None
@@ -151,6 +175,7 @@ def run(work: Path) -> str:
             [wellchild, "hub", "init", "--demo", "--no-input"], env=env, check=True,
             capture_output=True,
         )  # fmt: skip
+        _publish_run(wellchild, work, env, children)
         server = subprocess.Popen(
             [wellchild, "hub", "serve", "--port", str(port), "--workers", str(workers),
              "--no-mail-worker"],
@@ -159,6 +184,7 @@ def run(work: Path) -> str:
         _wait_until_up(port, server)
         pages = {**PAGES, FLOOR: _stylesheet(port)}
         results = {page: _load(port, path, clients, seconds) for page, path in pages.items()}
+        load = os.getloadavg()[1]  # over the last five minutes: most of the measuring
     finally:
         if server is not None:
             server.terminate()
@@ -183,11 +209,22 @@ def run(work: Path) -> str:
             "## Hub under load",
             f"Machine: {machine()}.",
             f"`wellchild hub serve` (gunicorn, {workers} sync workers, production settings) "
-            "on PostgreSQL at 127.0.0.1 with the demo content; "
+            "on PostgreSQL at 127.0.0.1 with the demo content and a public synthetic run of "
+            f"{children:,} children; cache: "
+            + (f"Redis ({cache_url})" if cache_url else "each process's memory")
+            + "; "
             f"{clients} concurrent clients for {seconds:.0f} s per page from a load "
             "generator in Python threads on the same machine (it shares the two cores "
             "with the server). Aim: p95 ≤ 150 ms. The stylesheet, served by the same "
-            "workers, is the floor the server and generator set.",
+            "workers, is the floor the server and generator set. "
+            f"Load average of the machine while measuring: {load:.1f} on "
+            f"{os.cpu_count()} cores"
+            + (
+                " (other work shared the cores: every figure is slower than on a quiet "
+                "machine, the floor too, and the ratios to the floor are the figures to read)."
+                if load > 1.5 * (os.cpu_count() or 1)
+                else "."
+            ),
             table(
                 [
                     "page",

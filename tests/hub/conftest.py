@@ -68,6 +68,19 @@ def _media(settings: Any, tmp_path: Path) -> None:
     settings.SITE_URL = "http://testserver"
 
 
+@pytest.fixture(autouse=True)
+def _caches(settings: Any) -> None:
+    """Each test starts with empty caches and makes every page fresh (the page cache's own
+    tests turn it on): tests roll the database back, but not the process's memory."""
+    from django.core.cache import caches
+
+    from wellchild.hub import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 0
+    caches["default"].clear()
+    pagecache._memo["read_at"] = float("-inf")
+
+
 class _Handler:
     def __init__(self) -> None:
         self.envelopes: list[Any] = []

@@ -12,7 +12,7 @@ from django.test import Client
 from factories import Personas
 
 from wellchild.hub.data import publishing
-from wellchild.hub.data.models import Aim, Cycle, Team
+from wellchild.hub.data.models import Aim, Cycle, Rate, Team
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -245,3 +245,42 @@ def test_the_chart_in_words_is_one_list_item_per_line_without_terminal_dashes() 
     assert signal == ["Outside the 3-sigma limits: 1 point: 2025-01-01 (90%, high)."], lines
     assert not [line for line in lines if line.startswith("-") or not line.strip()]
     assert charts.summary(charts.Series(points=points[:1], title="wcv_6m")) == []
+
+
+ENGLISH_CHART_WORDS = ("Centre line", "Points", "Lines", "Month", "signals by", "Unusually")
+
+
+def test_the_spanish_dashboard_reads_in_spanish() -> None:
+    run = _publish("MY2024", public=True)
+    spanish = Client(headers={"accept-language": "es"})
+    page = spanish.get(f"/data/runs/{run.slug}/wcv_6m/").content.decode()
+    assert "Dos o más consultas de niño sano antes de los 6 meses de edad" in page
+    assert "La proporción de bebés que cumplen 6 meses" in page  # the description
+    assert "Línea central (media)" in page  # the chart's summary, beside it
+    assert "en inglés" not in page
+    for words in (*ENGLISH_CHART_WORDS, "Two or more well-child"):
+        assert words not in page, words
+
+    svg = spanish.get(f"/data/runs/{run.slug}/wcv_6m/chart-all.svg").content.decode()
+    for words in ("Mes", "Cumplen / Niños", "Línea central", "Límites de 3 sigma", "Puntos"):
+        assert words in svg, words
+    for words in ENGLISH_CHART_WORDS:
+        assert words not in svg, words
+    assert re.search(r">(oct|nov|dic) 2024<", svg)  # the axis' months, in Spanish
+
+    english = Client().get(f"/data/runs/{run.slug}/wcv_6m/chart-all.svg").content.decode()
+    assert "Centre line" in english
+    assert "Línea central" not in english
+
+
+def test_age_bands_come_in_age_order() -> None:
+    run = _publish("MY2024", public=True)
+    rates = Rate.objects.filter(measure__run=run, measure__measure_id="dental_12m")
+    # as a summary sorted as text lists them: "12–17" before "3–5", here "3–5" first
+    for position, group in enumerate(["3–5", "1–2"]):
+        rates.filter(dimension="age_band", group=group).update(position=position)
+    page = Client().get(f"/data/runs/{run.slug}/dental_12m/").content.decode()
+    table = page[page.index('id="stratum-age_band"') :]
+    table = table[: table.index("</table>")]
+    bands = [band.strip() for band in re.findall(r'<th scope="row">([^<]+)<', table)]
+    assert bands == ["1–2", "3–5"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import factories as make
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +19,7 @@ from icalendar import Calendar
 from wellchild.errors import ConfigError
 from wellchild.hub import conf, uploads
 from wellchild.hub.library import domain as library
+from wellchild.hub.library.models import Resource
 from wellchild.hub.meetings import domain as meetings
 from wellchild.hub.meetings.models import Material
 
@@ -124,6 +126,53 @@ def test_full_text_search_ranks_and_filters() -> None:
     assert titles(library.search("familias")) == ["Guía de visitas"]  # tag names, Spanish
     assert titles(library.search('"); DROP TABLE x; --')) == []
     assert titles(library.search("dental form", kind="form")) == ["Dental referral pad"]
+
+
+def test_search_finds_other_forms_of_a_word() -> None:
+    """Stemming: what people type need not be the word the text has."""
+    make.resource("Dental pad", summary="A form for each referral to a dentist", kind="form")
+    make.resource("Checklist", summary="Schedule every visit before 15 months")
+    make.resource("Guía", summary="Recordatorios de citas para familias", language="es")
+    titles = lambda found: sorted(r.title for r in found)  # noqa: E731
+    assert titles(library.search("referrals")) == ["Dental pad"]
+    assert titles(library.search("referral")) == ["Dental pad"]
+    assert titles(library.search("visits scheduled")) == ["Checklist"]
+    assert titles(library.search("dentists")) == ["Dental pad"]
+    assert titles(library.search("recordatorio")) == ["Guía"]
+
+
+def _docx(text: str) -> bytes:
+    """A Word file as Word writes its text: word/document.xml inside a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def test_search_reads_the_words_inside_uploaded_files() -> None:
+    from weasyprint import HTML
+
+    pdf = HTML(string="<p>Apply fluoride varnish at every well-child visit.</p>").write_pdf()
+    handout = make.resource("Handout", summary="For clinics")
+    handout.file.save("handout.pdf", ContentFile(pdf), save=True)
+    library.reindex(resource=handout)
+    guide = make.resource("Guide", summary="For families")
+    guide.file.save("guide.docx", ContentFile(_docx("Breastfeeding and lactation support")))
+    library.reindex(resource=guide)
+    broken = make.resource("Broken", summary="For nobody")
+    broken.file.save("broken.pdf", ContentFile(b"%PDF-1.4 not really"), save=True)
+    library.reindex(resource=broken)  # indexed by its title and summary, without an error
+
+    titles = lambda found: sorted(r.title for r in found)  # noqa: E731
+    assert titles(library.search("varnishes")) == ["Handout"]
+    assert titles(library.search("lactation")) == ["Guide"]
+    assert titles(library.search("nobody")) == ["Broken"]
+    assert "fluoride varnish" in Resource.objects.get(pk=handout.pk).search_text
 
 
 def test_database_url_selects_postgresql(tmp_path: Path) -> None:

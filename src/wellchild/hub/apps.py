@@ -15,6 +15,32 @@ class HubConfig(AppConfig):
     def ready(self) -> None:
         from wellchild.hub import roles  # noqa: F401  (registers the named permissions)
 
+        _retire_pages_on_change()
+
+
+# The apps whose rows the public pages show: saving or deleting any of them renews the pages.
+PAGE_APPS = ("community", "meetings", "library", "data")
+
+
+def _retire_pages_on_change() -> None:
+    from django.apps import apps
+    from django.db import transaction
+    from django.db.models.signals import post_delete, post_save
+
+    from wellchild.hub import pagecache
+    from wellchild.hub.data.signals import run_published, run_withdrawn
+
+    def changed(**_signal: object) -> None:
+        # after the commit: a page made before then would show the old rows again
+        transaction.on_commit(pagecache.invalidate)
+
+    for label in PAGE_APPS:
+        for model in apps.get_app_config(label).get_models():
+            post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pages.{label}")
+            post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pages.{label}-")
+    run_published.connect(changed, weak=False, dispatch_uid="pages.published")
+    run_withdrawn.connect(changed, weak=False, dispatch_uid="pages.withdrawn")
+
 
 class HubAdminConfig(admin_apps.AdminConfig):
     """The admin site is the coordinators' back office, behind two-factor when enabled."""

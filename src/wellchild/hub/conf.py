@@ -24,6 +24,20 @@ def parse_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def parse_seconds(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"expected 0 or more seconds, found {text!r}")
+    return value
+
+
+def parse_redis_url(text: str) -> str:
+    """A Redis address as redis-py reads it (``redis://``, ``rediss://`` or ``unix://``)."""
+    if urlsplit(text).scheme not in {"redis", "rediss", "unix"}:
+        raise ValueError(f"expected an address like redis://127.0.0.1:6379/0, found {text!r}")
+    return text
+
+
 for _setting in (
     Setting(
         "hub_production",
@@ -105,6 +119,21 @@ for _setting in (
         "Minutes without a request after which a coordinator or practice staff member is "
         "signed out.",
         parse_positive_int,
+    ),
+    Setting(
+        "hub_cache_url",
+        None,
+        "Redis server of the hub's cache, e.g. `redis://127.0.0.1:6379/0`: pages for "
+        "visitors, chart data and counters shared by every server process. Unset: a cache "
+        "in each process's memory, with the database keeping what the processes share.",
+        parse_redis_url,
+    ),
+    Setting(
+        "hub_page_cache_seconds",
+        "120",
+        "How long a page is served from the cache to visitors who are not signed in "
+        "(0: never); publishing, withdrawing or editing content renews every page at once.",
+        parse_seconds,
     ),
     Setting(
         "hub_admin_email",

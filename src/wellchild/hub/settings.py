@@ -7,9 +7,11 @@ allowed hosts and an SMTP server.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before sessions, language and CSRF: a cached page for a visitor skips them all
+    "wellchild.hub.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,12 +140,32 @@ OTP_TOTP_ISSUER = "wellchild hub"
 HUB_IDLE_MINUTES: int = config.get("hub_idle_minutes")
 HUB_REQUIRE_TWO_FACTOR = PRODUCTION
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "hub_cache",
+# "default" holds what one process may keep to itself (rendered pages, drawn charts);
+# "shared" what every process and the command line must agree on (which pages are current,
+# chart data built at publishing, the contact form's counts). With Redis both are Redis.
+CACHE_URL: str | None = config.get("hub_cache_url")
+PAGE_CACHE_SECONDS: int = config.get("hub_page_cache_seconds")
+CACHES: dict[str, dict[str, Any]]
+if CACHE_URL:
+    # hubs sharing one Redis server keep apart by their database's name
+    _db = DATABASES["default"]
+    _hub = hashlib.sha256(f"{_db.get('HOST')}:{_db.get('PORT')}/{_db['NAME']}".encode())
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {
+        "default": {**_redis, "KEY_PREFIX": f"wellchild-hub-{_hub.hexdigest()[:12]}"},
+        "shared": {**_redis, "KEY_PREFIX": f"wellchild-hub-{_hub.hexdigest()[:12]}-shared"},
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hub_cache",
+        },
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 LANGUAGE_CODE = "en"

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from wellchild.hub import accounts
 from wellchild.hub.community import views as community
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static icon
+    (its name carries a hash in production, so it is looked up per request)."""
+    return HttpResponsePermanentRedirect(static("hub/favicon.svg"))
+
+
 urlpatterns = [
     path("", community.home, name="home"),
+    # browsers ask for /favicon.ico whatever the page links; the icon is a static file
+    path("favicon.ico", favicon, name="favicon"),
     path("pledge/", community.pledge, name="pledge"),
     path("join/", community.join, name="join"),
     path("join/person/", community.join_person, name="join-person"),
@@ -71,6 +83,8 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Choosing a language needs no CSRF token: another site could at most switch a
+    # visitor's language, and without the token every page can be kept for every visitor.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("coordinators/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ from wellchild.drawing import FONT, require_altair
 from wellchild.qi.catalogue import RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
 from wellchild.qi.errors import QIChartError
-from wellchild.qi.text import describe, format_x, shows_percent
+from wellchild.qi.text import Translate, describe, format_x, same, shows_percent
 
 if TYPE_CHECKING:
     import altair as alt
@@ -54,42 +54,49 @@ _RULES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def point_signals(result: QIChart) -> pd.Series:
+def point_signals(result: QIChart, translate: Translate = same) -> pd.Series:
     """Per point, the rules of the chosen rule set it breaks, joined by " + "."""
     names = pd.Series("", index=result.points.index)
     for column, label in _RULES[result.method]:
         flagged = result.points[column].astype(bool)
-        names = names.where(~flagged, names + np.where(names == "", "", " + ") + label)
-    return names.replace("", NO_SIGNAL)
+        names = names.where(~flagged, names + np.where(names == "", "", " + ") + translate(label))
+    return names.replace("", translate(NO_SIGNAL))
 
 
-def centre_label(result: QIChart, points: pd.DataFrame) -> str:
+def centre_label(result: QIChart, points: pd.DataFrame, translate: Translate = same) -> str:
     """The centre line's legend entry: plain, or the part-level rule it breaks."""
+    t = translate
     first = points.iloc[0]
     if result.method == "anhoej":
         if not points["runs_signal"].any():
-            return CENTRE
+            return t(CENTRE)
         few = not pd.isna(first["n_crossings"]) and first["n_crossings"] < first["n_crossings_min"]
-        return f"{CENTRE}: Anhøj {'unusually few crossings' if few else 'unusually long run'}"
+        if few:
+            return t("Centre line: Anhøj unusually few crossings")
+        return t("Centre line: Anhøj unusually long run")
     if points["ihi_too_few_runs"].any():
-        return f"{CENTRE}: IHI too few runs"
+        return t("Centre line: IHI too few runs")
     if points["ihi_too_many_runs"].any():
-        return f"{CENTRE}: IHI too many runs"
-    return CENTRE
+        return t("Centre line: IHI too many runs")
+    return t(CENTRE)
 
 
-def chart_spec(result: QIChart, *, width: int = 640, height: int = 280) -> alt.TopLevelMixin:
+def chart_spec(
+    result: QIChart, *, width: int = 640, height: int = 280, translate: Translate = same
+) -> alt.TopLevelMixin:
     """The chart as an Altair object (``.to_dict()`` gives the Vega-Lite spec).
 
     One panel per facet, stacked; each panel shows the points (coloured by the rules they
-    break), the centre line, the 3-sigma limits, the target and the notes.
+    break), the centre line, the 3-sigma limits, the target and the notes. ``translate``
+    gives every word the chart shows in the reader's language (the hub passes gettext).
     """
     require_altair()
     import altair as alt
 
+    t = translate
     panels = []
     for facet, points in result.points.groupby("facet", sort=False, dropna=False):
-        panel = _panel(result, points, width=width, height=height)
+        panel = _panel(result, points, width=width, height=height, t=t)
         if result.faceted:
             panel = panel.properties(title=str(facet))
         panels.append(panel)
@@ -98,10 +105,10 @@ def chart_spec(result: QIChart, *, width: int = 640, height: int = 280) -> alt.T
         chart.properties(
             title=alt.TitleParams(
                 result.title,
-                subtitle=f"Signals by the {RULE_SET_NAMES[result.method]}",
+                subtitle=t("Signals by the {rules}").format(rules=t(RULE_SET_NAMES[result.method])),
                 anchor="start",
             ),
-            description=describe(result),
+            description=describe(result, translate=t),
         )
         .configure(font=FONT)
         .configure_legend(orient="bottom", columns=3, labelLimit=320)
@@ -109,26 +116,29 @@ def chart_spec(result: QIChart, *, width: int = 640, height: int = 280) -> alt.T
     return spec
 
 
-def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) -> alt.LayerChart:
+def _panel(
+    result: QIChart, points: pd.DataFrame, *, width: int, height: int, t: Translate
+) -> alt.LayerChart:
     import altair as alt
 
     data = points.assign(
         x=_x_values(result, points["x"]),
-        signal=point_signals(result).loc[points.index],
+        signal=point_signals(result, t).loc[points.index],
         x_label=points["x"].map(format_x),
     )
     x = _x_encoding(result)
     y = alt.Y("y:Q", title=result.y_name, scale=alt.Scale(zero=False), axis=_y_axis(result))
     number = ".2%" if shows_percent(result) else ".4g"  # as the text summary reads them
-    layers = [_lines(result, data, x)]
+    layers = [_lines(result, data, x, t)]
     if result.x_kind != "category":
         layers.append(
             alt.Chart(data)
             .mark_line(color=_POINT_COLOURS[NO_SIGNAL], strokeWidth=1.5)
             .encode(x=x, y=y, detail="part:N")
         )
-    signals = [NO_SIGNAL, *sorted(set(data["signal"]) - {NO_SIGNAL})]
-    colours = [_POINT_COLOURS.get(label, _SEVERAL) for label in signals]
+    colour_of = {t(label): colour for label, colour in _POINT_COLOURS.items()}
+    signals = [t(NO_SIGNAL), *sorted(set(data["signal"]) - {t(NO_SIGNAL)})]
+    colours = [colour_of.get(label, _SEVERAL) for label in signals]
     layers.append(
         alt.Chart(data)
         .mark_point(filled=True, size=45, opacity=1)
@@ -138,30 +148,30 @@ def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) ->
             color=alt.Color(
                 "signal:N",
                 scale=alt.Scale(domain=signals, range=colours),
-                legend=alt.Legend(title="Points"),
+                legend=alt.Legend(title=t("Points")),
             ),
             tooltip=[
                 alt.Tooltip("x_label:N", title=result.x_name),
                 alt.Tooltip("y:Q", title=result.y_name, format=number),
-                alt.Tooltip("cl:Q", title="centre", format=number),
-                alt.Tooltip("lcl:Q", title="lower limit", format=number),
-                alt.Tooltip("ucl:Q", title="upper limit", format=number),
-                alt.Tooltip("signal:N", title="signal"),
-                alt.Tooltip("notes:N", title="note"),
+                alt.Tooltip("cl:Q", title=t("centre"), format=number),
+                alt.Tooltip("lcl:Q", title=t("lower limit"), format=number),
+                alt.Tooltip("ucl:Q", title=t("upper limit"), format=number),
+                alt.Tooltip("signal:N", title=t("signal")),
+                alt.Tooltip("notes:N", title=t("note")),
             ],
         )
     )
     excluded = data[~data["include"]]
     if not excluded.empty:
         layers.append(
-            alt.Chart(excluded.assign(status=EXCLUDED))
+            alt.Chart(excluded.assign(status=t(EXCLUDED)))
             .mark_point(size=160, strokeWidth=1.5)
             .encode(
                 x=x,
                 y=y,
                 shape=alt.Shape(
                     "status:N",
-                    scale=alt.Scale(domain=[EXCLUDED], range=["circle"]),
+                    scale=alt.Scale(domain=[t(EXCLUDED)], range=["circle"]),
                     legend=alt.Legend(title=None),
                 ),
                 color=alt.value("#333333"),
@@ -169,7 +179,7 @@ def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) ->
         )
     baseline = data[data["baseline"]]
     if len(baseline) < len(data):
-        end = baseline.iloc[[-1]].assign(label="end of baseline")
+        end = baseline.iloc[[-1]].assign(label=t("end of baseline"))
         layers.append(alt.Chart(end).mark_rule(color="#555555", strokeDash=[6, 3]).encode(x=x))
         layers.append(
             alt.Chart(end)
@@ -192,16 +202,16 @@ def _panel(result: QIChart, points: pd.DataFrame, *, width: int, height: int) ->
     return layered
 
 
-def _lines(result: QIChart, data: pd.DataFrame, x: alt.X) -> alt.Chart:
+def _lines(result: QIChart, data: pd.DataFrame, x: alt.X, t: Translate) -> alt.Chart:
     """Centre line, limits and target as one long table, so one legend names them all."""
     import altair as alt
 
     rows = []
     for part, points in data.groupby("part", sort=True):
-        centre = centre_label(result, points)
-        series = [("cl", centre), ("lcl", LIMITS), ("ucl", LIMITS)]
+        centre = centre_label(result, points, t)
+        series = [("cl", centre), ("lcl", t(LIMITS)), ("ucl", t(LIMITS))]
         if result.target is not None:
-            series.append(("target", TARGET))
+            series.append(("target", t(TARGET)))
         for column, label in series:
             for x_value, value in zip(points["x"], points[column], strict=True):
                 if pd.notna(value):
@@ -209,9 +219,9 @@ def _lines(result: QIChart, data: pd.DataFrame, x: alt.X) -> alt.Chart:
                         {"x": x_value, "value": value, "line": label, "series": f"{part}-{column}"}
                     )
     lines = pd.DataFrame(rows, columns=["x", "value", "line", "series"])
-    labels = list(dict.fromkeys(lines["line"])) or [CENTRE]
-    colours = [_line_style(label)[0] for label in labels]
-    dashes = [_line_style(label)[1] for label in labels]
+    labels = list(dict.fromkeys(lines["line"])) or [t(CENTRE)]
+    colours = [_line_style(label, t)[0] for label in labels]
+    dashes = [_line_style(label, t)[1] for label in labels]
     chart: alt.Chart = (
         alt.Chart(lines)
         .mark_line(interpolate="step", strokeWidth=1.5)
@@ -222,24 +232,24 @@ def _lines(result: QIChart, data: pd.DataFrame, x: alt.X) -> alt.Chart:
             color=alt.Color(
                 "line:N",
                 scale=alt.Scale(domain=labels, range=colours),
-                legend=alt.Legend(title="Lines"),
+                legend=alt.Legend(title=t("Lines")),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N",
                 scale=alt.Scale(domain=labels, range=dashes),
-                legend=alt.Legend(title="Lines"),
+                legend=alt.Legend(title=t("Lines")),
             ),
         )
     )
     return chart
 
 
-def _line_style(label: str) -> tuple[str, list[int]]:
-    if label == LIMITS:
+def _line_style(label: str, t: Translate) -> tuple[str, list[int]]:
+    if label == t(LIMITS):
         return "#7F7F7F", [5, 3]
-    if label == TARGET:
+    if label == t(TARGET):
         return "#2CA02C", [2, 2]
-    if label != CENTRE:
+    if label != t(CENTRE):
         return "#D62728", [8, 4]
     return "#555555", [1, 0]
 
@@ -277,13 +287,24 @@ def _x_encoding(result: QIChart) -> alt.X:
     return alt.X("x:O", title=result.x_name, sort=None)
 
 
-def to_svg(result: QIChart) -> str:
-    """The chart as SVG, with its title and text summary as the SVG's accessible name."""
+def to_svg(
+    result: QIChart, *, translate: Translate = same, time_format_locale: str | None = None
+) -> str:
+    """The chart as SVG, with its title and text summary as the SVG's accessible name;
+    ``translate`` and ``time_format_locale`` (d3's name, e.g. ``es-ES``: month names on
+    the axis) draw it in another language."""
     require_altair()
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(chart_spec(result).to_dict())
-    summary = describe(result)
+    spec = chart_spec(result, translate=translate).to_dict()
+    if time_format_locale is None:
+        svg = vl_convert.vegalite_to_svg(spec)
+    else:
+        svg = vl_convert.vegalite_to_svg(
+            spec,
+            time_format_locale=time_format_locale,  # type: ignore[arg-type]
+        )
+    summary = describe(result, translate=translate)
     start = svg.index(">", svg.index("<svg")) + 1
     head = svg[:start].replace("<svg ", f'<svg role="img" aria-label="{_escape(result.title)}" ', 1)
     return (

@@ -6,14 +6,23 @@ beside the chart), so it names points by their x value and says what each signal
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from wellchild.qi.catalogue import KINDS, RULE_SET_NAMES
 from wellchild.qi.chart import QIChart
 
+#: Gives a sentence's template in the reader's language (``gettext``); English as it stands.
+Translate = Callable[[str], str]
 
-def describe(result: QIChart) -> str:
+
+def same(text: str) -> str:
+    return text
+
+
+def describe(result: QIChart, *, translate: Translate = same) -> str:
     """A plain-text summary: per facet and part, the lines and every signal with its points.
 
     Examples
@@ -24,18 +33,24 @@ def describe(result: QIChart) -> str:
     >>> print(describe(qi_chart(data, x="week", y="waits")).splitlines()[-1])
     - Unusually few crossings: the line crosses the centre line 1 time (fewer than 6 is unusual).
     """
+    t = translate
     kind = KINDS[result.chart]
     lines = [
-        f"{result.title}. {kind.name} ({kind.purpose}); signals by the "
-        f"{RULE_SET_NAMES[result.method]}."
+        t("{title}. {kind} ({purpose}); signals by the {rules}.").format(
+            title=result.title,
+            kind=t(kind.name),
+            purpose=t(kind.purpose),
+            rules=t(RULE_SET_NAMES[result.method]),
+        )
     ]
     if result.target is not None:
-        lines.append(f"Target: {format_value(result.target, percent=shows_percent(result))}.")
+        target = format_value(result.target, percent=shows_percent(result))
+        lines.append(t("Target: {value}.").format(value=target))
     for (facet, _), points in result.points.groupby(["facet", "part"], sort=False, dropna=False):
         lines.append("")
-        lines.append(_heading(result, facet, int(points["part"].iloc[0]), points))
-        signals = _signals(result, points)
-        lines.extend(signals or ["No signal: only common-cause (random) variation."])
+        lines.append(_heading(result, facet, int(points["part"].iloc[0]), points, t))
+        signals = _signals(result, points, t)
+        lines.extend(signals or [t("No signal: only common-cause (random) variation.")])
     return "\n".join(lines)
 
 
@@ -58,28 +73,33 @@ def format_x(value: object) -> str:
     return str(value)
 
 
-def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame) -> str:
+def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame, t: Translate) -> str:
     where = []
     if result.faceted:
         where.append(str(facet))
     if _same_facet(result.parts["facet"], facet).sum() > 1:
-        where.append(f"part {part}")
+        where.append(t("part {part}").format(part=part))
     first, last = format_x(points["x"].iloc[0]), format_x(points["x"].iloc[-1])
     head = f"{', '.join(where).capitalize()}: " if where else ""
-    text = f"{head}{len(points)} points, {first} to {last}."
+    text = head + t("{count} points, {first} to {last}.").format(
+        count=len(points), first=first, last=last
+    )
     percent = shows_percent(result)
     centre = points["cl"].dropna()
     if not centre.empty:
-        statistic = "median" if result.chart in ("run", "g") else "mean"
         value = format_value(float(centre.iloc[0]), percent=percent)
-        text += f" Centre line ({statistic}) {value}."
+        if result.chart in ("run", "g"):
+            text += " " + t("Centre line (median) {value}.").format(value=value)
+        else:
+            text += " " + t("Centre line (mean) {value}.").format(value=value)
     baseline = points[points["baseline"]]
     if len(baseline) < len(points):
-        text += (
-            f" The {'centre line comes' if result.chart == 'run' else 'lines come'}"
-            f" from the baseline, the first {len(baseline)} points"
-            f" (to {format_x(baseline['x'].iloc[-1])})."
+        sentence = (
+            "The centre line comes from the baseline, the first {count} points (to {last})."
+            if result.chart == "run"
+            else "The lines come from the baseline, the first {count} points (to {last})."
         )
+        text += " " + t(sentence).format(count=len(baseline), last=format_x(baseline["x"].iloc[-1]))
     lcl, ucl = points["lcl"].dropna(), points["ucl"].dropna()
     if not ucl.empty:
         varying = lcl.nunique() > 1 or ucl.nunique() > 1
@@ -91,44 +111,64 @@ def _heading(result: QIChart, facet: object, part: int, points: pd.DataFrame) ->
             return f"{format_value(low, percent=percent)}–{format_value(high, percent=percent)}"
 
         low, high = limit(lcl), limit(ucl)
-        text += f" Lower control limit {low}, upper {high}."
+        text += " " + t("Lower control limit {low}, upper {high}.").format(low=low, high=high)
     excluded = points.loc[~points["include"], "x"]
     if not excluded.empty:
-        text += f" Left out of the calculations: {', '.join(map(format_x, excluded))}."
+        text += " " + t("Left out of the calculations: {points}.").format(
+            points=", ".join(map(format_x, excluded))
+        )
     notes = points.loc[points["notes"] != "", ["x", "notes"]]
     for x, note in notes.itertuples(index=False):
-        text += f" Note at {format_x(x)}: {note}."
+        text += " " + t("Note at {x}: {note}.").format(x=format_x(x), note=note)
     return text
 
 
-def _signals(result: QIChart, points: pd.DataFrame) -> list[str]:
+def _signals(result: QIChart, points: pd.DataFrame, t: Translate) -> list[str]:
     found: list[str] = []
     first = points.iloc[0]
     if result.method == "anhoej":
         for segment in _segments(points, "anhoej_long_run", by_side=True):
+            sentence = (
+                "- Unusually long run: {count} points above the centre line, {span} "
+                "(longer than {most} is unusual)."
+                if _above(segment)
+                else "- Unusually long run: {count} points below the centre line, {span} "
+                "(longer than {most} is unusual)."
+            )
             found.append(
-                f"- Unusually long run: {len(segment)} points {_side(segment)} the centre line, "
-                f"{_span(segment)} (longer than {first['longest_run_max']} is unusual)."
+                t(sentence).format(
+                    count=len(segment), span=_span(segment, t), most=first["longest_run_max"]
+                )
             )
         if points["runs_signal"].any() and _few_crossings(first):
+            sentence = (
+                "- Unusually few crossings: the line crosses the centre line {count} time "
+                "(fewer than {least} is unusual)."
+                if first["n_crossings"] == 1
+                else "- Unusually few crossings: the line crosses the centre line {count} times "
+                "(fewer than {least} is unusual)."
+            )
             found.append(
-                f"- Unusually few crossings: the line crosses the centre line "
-                f"{first['n_crossings']} time{'s' if first['n_crossings'] != 1 else ''} "
-                f"(fewer than {first['n_crossings_min']} is unusual)."
+                t(sentence).format(count=first["n_crossings"], least=first["n_crossings_min"])
             )
         outside = points[points["sigma_signal"]]
         if not outside.empty:
-            found.append(f"- Outside the 3-sigma limits: {_list_points(result, outside)}.")
+            found.append(
+                t("- Outside the 3-sigma limits: {points}.").format(
+                    points=_list_points(result, outside, t)
+                )
+            )
         return found
     for segment in _segments(points, "ihi_shift", by_side=True):
         found.append(
             f"- Shift: {len(segment)} points {_side(segment)} the {_centre(result)}, "
-            f"{_span(segment)}."
+            f"{_span(segment, t)}."
         )
     for segment in _segments(points, "ihi_trend", by_side=False):
         rising = segment["y"].iloc[-1] > segment["y"].iloc[0]
         found.append(
-            f"- Trend: {len(segment)} points {'rising' if rising else 'falling'}, {_span(segment)}."
+            f"- Trend: {len(segment)} points {'rising' if rising else 'falling'}, "
+            f"{_span(segment, t)}."
         )
     part = result.parts[
         (result.parts["part"] == first["part"]) & _same_facet(result.parts["facet"], first["facet"])
@@ -145,7 +185,7 @@ def _signals(result: QIChart, points: pd.DataFrame) -> list[str]:
         )
     astronomical = points[points["ihi_astronomical_point"]]
     if not astronomical.empty:
-        found.append(f"- Astronomical point: {_list_points(result, astronomical)}.")
+        found.append(f"- Astronomical point: {_list_points(result, astronomical, t)}.")
     return found
 
 
@@ -192,21 +232,28 @@ def _segments(points: pd.DataFrame, column: str, *, by_side: bool) -> list[pd.Da
     return segments
 
 
+def _above(segment: pd.DataFrame) -> bool:
+    return bool((segment["y"] > segment["cl"]).sum() >= (segment["y"] < segment["cl"]).sum())
+
+
 def _side(segment: pd.DataFrame) -> str:
-    above = (segment["y"] > segment["cl"]).sum() >= (segment["y"] < segment["cl"]).sum()
-    return "above" if above else "below"
+    return "above" if _above(segment) else "below"
 
 
-def _span(segment: pd.DataFrame) -> str:
-    return f"{format_x(segment['x'].iloc[0])} to {format_x(segment['x'].iloc[-1])}"
+def _span(segment: pd.DataFrame, t: Translate) -> str:
+    first, last = format_x(segment["x"].iloc[0]), format_x(segment["x"].iloc[-1])
+    return t("{first} to {last}").format(first=first, last=last)
 
 
-def _list_points(result: QIChart, points: pd.DataFrame) -> str:
+def _list_points(result: QIChart, points: pd.DataFrame, t: Translate) -> str:
     percent = shows_percent(result)
     items = [
-        f"{format_x(x)} ({format_value(y, percent=percent)}, {'high' if y > cl else 'low'})"
+        (t("{x} ({value}, high)") if y > cl else t("{x} ({value}, low)")).format(
+            x=format_x(x), value=format_value(y, percent=percent)
+        )
         for x, y, cl in zip(
             points["x"], points["y"].astype(float), points["cl"].astype(float), strict=True
         )
     ]
-    return f"{len(items)} point{'s' if len(items) != 1 else ''}: " + ", ".join(items)
+    head = t("{count} point: ") if len(items) == 1 else t("{count} points: ")
+    return head.format(count=len(items)) + ", ".join(items)

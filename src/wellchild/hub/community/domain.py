@@ -281,8 +281,9 @@ def update_profile(*, person: Person, changed: Sequence[str]) -> None:
 
 def contact_allowed(*, sender_key: str, limit: int) -> bool:
     """At most ``limit`` contact messages per hour from one address (client IP)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["shared"]  # one count for every server process
     key = f"contact:{sender_key}"
     cache.add(key, 0, timeout=3600)
     try:

@@ -3,24 +3,29 @@
 A month whose numerator or denominator is suppressed is left off the chart, so its
 lines come only from the counts a visitor can read in the table beside it. The SVG is
 rendered by :mod:`wellchild.qi.render` (vl-convert; no script reaches the browser) and
-kept in the hub's cache, keyed by everything that draws it.
+kept in the hub's cache, keyed by everything that draws it; the limits and signals behind
+it are computed once per published series (:func:`compute`, :func:`prepare`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from wellchild.hub.data.models import RunMeasure, SeriesPoint
+from wellchild.hub.data.models import Run, RunMeasure, Scope, SeriesPoint
 
 CHART = "pp"  # Laney's p′ chart: proportions with the large denominators of a population
 CACHE_SECONDS = 7 * 24 * 3600
+# d3's month names for the axis, by interface language (English is d3's own)
+TIME_LOCALES = {"es": "es-ES"}
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,20 @@ class Series:
     def chartable(self) -> bool:
         return len(self.shown) >= 2
 
-    def key(self) -> str:
+    def data_key(self) -> str:
+        """What the limits and signals depend on: the counts, the target and the notes."""
         text = repr(
             (
                 [(p.pk, p.month, p.numerator, p.denominator) for p in self.points],
-                self.title,
                 self.target,
                 self.annotations,
-                get_language(),
             )
         )
+        return "data-chart-data-" + hashlib.sha256(text.encode()).hexdigest()
+
+    def key(self) -> str:
+        """What the drawn chart depends on: its data, its title and the language."""
+        text = repr((self.data_key(), self.title, get_language()))
         return "data-chart-" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -80,18 +89,31 @@ def series(
 
 
 def compute(data: Series) -> object:
-    """The :class:`~wellchild.qi.chart.QIChart` of a series (needs two or more months)."""
-    from wellchild.qi import qi_chart
+    """The :class:`~wellchild.qi.chart.QIChart` of a series (needs two or more months).
 
-    return qi_chart(
-        data.frame(),
-        x="Month",
-        y="Met",
-        n="Children",
-        chart=CHART,
-        target=data.target,
-        annotations=[(when.isoformat(), text) for when, text in data.annotations],
-        title=data.title,
+    The limits and signals are worked out once per published series and kept in the
+    shared cache (publishing builds those of every measure's chart of all children; a
+    county's on its first view); only the title, in the reader's language, is set here.
+    """
+    shared = caches["shared"]
+    key = data.data_key()
+    result = shared.get(key)
+    if result is None:
+        from wellchild.qi import qi_chart
+
+        result = qi_chart(
+            data.frame(),
+            x="Month",
+            y="Met",
+            n="Children",
+            chart=CHART,
+            target=data.target,
+            annotations=[(when.isoformat(), text) for when, text in data.annotations],
+            title="",
+        )
+        shared.set(key, result, CACHE_SECONDS)
+    return dataclasses.replace(
+        result, title=data.title, x_name=str(_("Month")), y_name=str(_("Met / Children"))
     )
 
 
@@ -99,18 +121,19 @@ def rows(data: Series) -> list[dict[str, object]]:
     """The chart's table: each stored month, its counts, rate, lines and signals."""
     by_month: dict[dt.date, dict[str, object]] = {}
     if data.chartable:
-        from wellchild.qi.render import point_signals
+        from wellchild.qi.render import NO_SIGNAL, point_signals
 
         result = compute(data)
         points = result.points  # type: ignore[attr-defined]
-        signals = point_signals(result)  # type: ignore[arg-type]
+        signals = point_signals(result, _)  # type: ignore[arg-type]
+        no_signal = _(NO_SIGNAL)
         for index, point in points.iterrows():
             month = pd.Timestamp(point["x"]).date()
             by_month[month] = {
                 "centre": _num(point["cl"]),
                 "lower": _num(point["lcl"]),
                 "upper": _num(point["ucl"]),
-                "signal": "" if signals[index] == "No signal" else signals[index],
+                "signal": "" if signals[index] == no_signal else signals[index],
                 "note": point["notes"] or "",
             }
     else:
@@ -163,7 +186,7 @@ def summary(data: Series) -> list[str]:
         return []
     from wellchild.qi import describe
 
-    text = str(describe(compute(data)))  # type: ignore[arg-type]
+    text = str(describe(compute(data), translate=_))  # type: ignore[arg-type]
     return [line.removeprefix("- ") for line in text.splitlines() if line.strip()]
 
 
@@ -174,10 +197,26 @@ def svg(data: Series) -> str:
         return str(cached)
     from wellchild.qi.render import to_svg
 
-    drawn = to_svg(compute(data))  # type: ignore[arg-type]
+    drawn = to_svg(
+        compute(data),  # type: ignore[arg-type]
+        translate=_,
+        time_format_locale=TIME_LOCALES.get(get_language() or ""),
+    )
     cache.set(data.key(), drawn, CACHE_SECONDS)
     return drawn
 
 
 def _num(value: object) -> float | None:
     return None if value is None or value != value else float(str(value))
+
+
+def prepare(run: Run) -> None:
+    """Work out the chart of all children of every measure of a just-published run, so
+    that no visitor's request computes one (a receiver of ``run_published``)."""
+    from wellchild.hub.data import dashboards
+
+    for measure in run.measures.all():
+        target = dashboards.total(measure).get("target_rate")
+        data = series(measure, Scope.ALL, "", title="", target=target)
+        if data.chartable:
+            compute(data)

@@ -7,6 +7,7 @@ here, so its CSV download is the same rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,6 +56,8 @@ def strata(measure: RunMeasure) -> list[dict[str, Any]]:
     by_dimension: dict[str, list[dict[str, Any]]] = {}
     for rate in rows:
         by_dimension.setdefault(rate.dimension, []).append(_row(rate))
+    if "age_band" in by_dimension:  # the summary lists them as text sorts ("12–17" before "3–5")
+        by_dimension["age_band"].sort(key=lambda row: _youngest_age(row["group"]))
     return [
         {
             "dimension": d,
@@ -68,6 +71,14 @@ def strata(measure: RunMeasure) -> list[dict[str, Any]]:
         for d in labels.PUBLIC_DIMENSIONS
         if d in by_dimension
     ]
+
+
+def _youngest_age(band: str) -> tuple[int, str]:
+    """Where an age band starts ("under 1" → 0, "3–5" → 3); bands it cannot read go last."""
+    if band.startswith("under"):
+        return 0, band
+    found = re.match(r"\s*(\d+)", band)
+    return (int(found.group(1)), band) if found else (10_000, band)
 
 
 def total(measure: RunMeasure) -> dict[str, Any]:

@@ -97,13 +97,30 @@ def _specs() -> dict[str, dict[str, str]]:
     for measure_id in MEASURE_IDS:
         text = resources.files(f"wellchild.measures.{measure_id}").joinpath("spec.yaml")
         spec = yaml.safe_load(text.read_text(encoding="utf-8"))
-        out[measure_id] = {k: str(spec.get(k, "")) for k in ("name", "steward", "version")}
+        out[measure_id] = {k: str(spec.get(k, "")) for k in SPEC_TEXTS}
     return out
+
+
+# What the hub reads of a spec: the Spanish texts are optional (English is shown, marked)
+SPEC_TEXTS = ("name", "steward", "version", "description", "name_es", "description_es")
 
 
 def measure_name(measure_id: str) -> str:
     spec = _specs().get(measure_id)
     return spec["name"] if spec else measure_id
+
+
+def measure_title(measure_id: str) -> str:
+    """The measure's name in the reader's language (its spec's English when it has none)."""
+    from django.utils.translation import get_language
+
+    spanish = spec_text(measure_id, "name_es") if get_language() == "es" else ""
+    return spanish or measure_name(measure_id)
+
+
+def spec_text(measure_id: str, key: str) -> str:
+    """A text of the measure's spec (``""`` for a measure or text the hub does not know)."""
+    return _specs().get(measure_id, {}).get(key, "")
 
 
 def measure_choices() -> list[tuple[str, str]]:

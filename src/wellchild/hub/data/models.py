@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wellchild.hub.community.models import Organization
-from wellchild.hub.data.labels import county_choices_fips, measure_choices
+from wellchild.hub.data.labels import county_choices_fips, measure_choices, spec_text
 
 
 class Run(models.Model):
@@ -72,6 +72,19 @@ class RunMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.measure_id}"
+
+    # The measure's texts beside the run's own name, from its spec (translated.pick reads them)
+    @property
+    def name_es(self) -> str:
+        return spec_text(self.measure_id, "name_es")
+
+    @property
+    def description(self) -> str:
+        return spec_text(self.measure_id, "description")
+
+    @property
+    def description_es(self) -> str:
+        return spec_text(self.measure_id, "description_es")
 
 
 class Rate(models.Model):

@@ -14,8 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from wellchild.hub import translated
 from wellchild.hub.data import charts, dashboards, labels
 from wellchild.hub.data.forms import AimForm, CycleForm
 from wellchild.hub.data.models import Aim, Cycle, Run, RunMeasure, Scope, Team
@@ -58,17 +60,30 @@ def where(team: Team, measure: RunMeasure | None) -> Where:
             "practice",
             _("practice %(id)s") % {"id": team.practice_id},
         )
-    note = ""
+    reasons = []
     if team.practice_id:
-        note = _(
-            "This run has no monthly series for practice %(id)s (it is computed for the "
-            "practices with a team when a run is published)."
-        ) % {"id": team.practice_id}
+        reasons.append(
+            _(
+                "This run has no monthly series for practice %(id)s (it is computed for the "
+                "practices with a team when a run is published)."
+            )
+            % {"id": team.practice_id}
+        )
     elif team.plan_id:
-        note = _("Monthly series are computed for counties and practices, not plans.")
-    if team.county and has(Scope.COUNTY, team.county):
-        return Where(Scope.COUNTY, team.county, "county", labels.county_name(team.county), note)
-    return Where(Scope.ALL, "", "total", _("all children"), note)
+        reasons.append(_("Monthly series are computed for counties and practices, not plans."))
+    if team.county:
+        county = labels.county_name(team.county)
+        if has(Scope.COUNTY, team.county):
+            if reasons:
+                reasons.append(
+                    _("The chart shows the team's county, %(county)s.") % {"county": county}
+                )
+            return Where(Scope.COUNTY, team.county, "county", county, " ".join(reasons))
+        reasons.append(_("This run has no monthly series for %(county)s.") % {"county": county})
+    if not reasons:
+        reasons.append(_("The team follows no practice, plan or county."))
+    reasons.append(_("The chart shows all children instead, not the team's own."))
+    return Where(Scope.ALL, "", "total", _("all children"), " ".join(reasons))
 
 
 def _rate_group(team: Team) -> tuple[str, str]:
@@ -101,8 +116,15 @@ def _team_series(
             continue
         notes.append((cycle.starts_on, _("PDSA %(n)s") % {"n": number}))
         if cycle.ends_on and cycle.ends_on.replace(day=1) != cycle.starts_on.replace(day=1):
-            notes.append((cycle.ends_on, _("PDSA %(n)s ends") % {"n": number}))
-    title = _("%(measure)s: %(who)s") % {"measure": measure.name, "who": place.name}
+            # the note sits on the month the cycle ended in, and names the day itself
+            ended = date_format(cycle.ends_on, "DATE_FORMAT")
+            notes.append(
+                (cycle.ends_on, _("PDSA %(n)s ends %(date)s") % {"n": number, "date": ended})
+            )
+    title = _("%(measure)s: %(who)s") % {
+        "measure": translated.text(measure, "name"),
+        "who": place.name,
+    }
     data = charts.series(
         measure,
         place.scope,
@@ -174,7 +196,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         panels.append(
             {
                 "measure_id": measure_id,
-                "name": labels.measure_name(measure_id),
+                "name": labels.measure_title(measure_id),
                 "chart": data,
                 "where": place,
                 "rows": charts.rows(data) if data is not None else [],

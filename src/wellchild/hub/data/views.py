@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wellchild.hub import translated
 from wellchild.hub.data import charts, dashboards, labels
 from wellchild.hub.data.models import Run, RunMeasure, Scope
 
@@ -92,7 +93,10 @@ def _counties(measure: RunMeasure) -> list[tuple[str, str]]:
 def _series(measure: RunMeasure, value: str) -> tuple[charts.Series, str]:
     scope, key, name = _scope(measure, value)
     total = dashboards.total(measure) if scope == Scope.ALL else {}
-    title = _("%(measure)s: %(who)s, month by month") % {"measure": measure.name, "who": name}
+    title = _("%(measure)s: %(who)s, month by month") % {
+        "measure": translated.text(measure, "name"),
+        "who": name,
+    }
     data = charts.series(measure, scope, key, title=title, target=total.get("target_rate"))
     return data, name
 

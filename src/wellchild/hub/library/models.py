@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +34,15 @@ class Resource(models.Model):
         TOOLKIT = "toolkit", _("Toolkit")
 
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(
+        _("title (Spanish)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the Spanish interface; without it the English title is shown."),
+    )
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.TextField(_("summary"))
+    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     tags = models.ManyToManyField(Tag, blank=True, verbose_name=_("tags"))
     language = models.CharField(
@@ -45,8 +53,10 @@ class Resource(models.Model):
         _("file"), upload_to="resources/", blank=True, validators=[validate_upload]
     )
     url = models.URLField(_("link"), blank=True)
-    # Title, summary and tag names in one column: what full-text search indexes.
+    # Titles, summaries, tag names and the file's words in one column: what search reads;
+    # on PostgreSQL also parsed, stemmed, by each language's configuration (domain.reindex).
     search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

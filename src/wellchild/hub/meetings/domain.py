@@ -64,9 +64,11 @@ def schedule(*, series: Series) -> list[Meeting]:
             defaults={
                 "series": series,
                 "title": series.title,
+                "title_es": series.title_es,
                 "starts_at": start,
                 "duration_minutes": series.duration_minutes,
                 "agenda": series.description,
+                "agenda_es": series.description_es,
                 "join_url": series.join_url,
             },
         )

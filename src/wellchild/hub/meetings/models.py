@@ -17,7 +17,9 @@ class Series(models.Model):
     """Meetings on the same weekday of the month every few months (bi-monthly by default)."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
     first_starts_at = models.DateTimeField(_("first meeting starts"))
     duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=90)
     interval_months = models.PositiveSmallIntegerField(_("every how many months"), default=2)
@@ -37,10 +39,17 @@ class Meeting(models.Model):
         Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(
+        _("title (Spanish)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the Spanish interface; without it the English title is shown."),
+    )
     slug = models.SlugField(max_length=220, unique=True)
     starts_at = models.DateTimeField(_("starts"))
     duration_minutes = models.PositiveSmallIntegerField(_("minutes"), default=90)
     agenda = models.TextField(_("agenda"), blank=True)
+    agenda_es = models.TextField(_("agenda (Spanish)"), blank=True)
     join_url = models.URLField(_("join link"), blank=True)
     location = models.CharField(_("where"), max_length=200, blank=True, default="Online")
 
@@ -70,6 +79,7 @@ class Material(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     file = models.FileField(
         _("file"), upload_to="materials/", blank=True, validators=[validate_upload]

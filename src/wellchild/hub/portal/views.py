@@ -70,7 +70,11 @@ def _practice_page(
 def home(request: HttpRequest) -> HttpResponse:
     """The user's practices (straight to the gap list when there is just one)."""
     mine = list(access.practices(request.user).order_by("name"))
-    managed = list(access.managed_practices(request.user).annotate(staff_count=Count("staff")))
+    managed = list(
+        access.managed_practices(request.user)
+        .annotate(staff_count=Count("staff"))
+        .order_by("name", "practice_id")
+    )
     pending = list(domain.pending_grants()) if roles.is_coordinator(request.user) else []
     if len(mine) == 1 and not managed and not pending:
         return redirect("portal:gap-list", mine[0].key)
