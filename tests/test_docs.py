@@ -69,8 +69,8 @@ def test_every_setting_is_in_configuration_md_and_nothing_else() -> None:
         assert setting.help
 
 
-def test_loading_md_shows_the_contract_as_the_code_has_it() -> None:
-    text = (DOCS / "loading.md").read_text()
+def test_contract_md_shows_the_contract_as_the_code_has_it() -> None:
+    text = (DOCS / "contract.md").read_text()
     assert text.rstrip().endswith(markdown().rstrip())
 
 
