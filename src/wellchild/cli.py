@@ -345,7 +345,7 @@ def measure(
         ),
     ] = None,
 ) -> None:
-    """Compute the measures of MEASURES.md and write OUT/measure_long.parquet (one row
+    """Compute the measures of docs/measure-rules.md and write OUT/measure_long.parquet (one row
     per child and measure) and OUT/summary.csv (one row per measure and stratum, with
     Wilson 95% intervals, disparities and, with --baseline-year, progress to target).
 

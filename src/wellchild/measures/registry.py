@@ -102,7 +102,7 @@ def load_spec(measure_id: str) -> dict[str, Any]:
 
 @cache
 def all_measures() -> tuple[Measure, ...]:
-    """Every measure, in the order of MEASURES.md."""
+    """Every measure, in the order of docs/measure-rules.md."""
     measures = []
     for measure_id in ORDER:
         module = importlib.import_module(f"wellchild.measures.{measure_id}.measure")
