@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -34,6 +34,9 @@ from wellchild.hub.data.cli import (
 from wellchild.linkage.cli import LINK_EPILOG, link_command
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
+
+if TYPE_CHECKING:
+    from wellchild.measures.context import Period
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -238,9 +241,25 @@ def status(
     for t in info.tables:
         table.add_row(t.name, f"{t.rows:,}", t.source or "", f"{t.warnings:,}")
     out.print(table)
+    out.print(_claims_line(info.path))
     for w in info.warnings:
         where = w["file"] + (f", {w['column']}" if w["column"] else "")
         out.print(f"warning {where}: {w['message']} ({w['count']:,})")
+
+
+def _claims_line(db: Path) -> str:
+    """The dates the loaded claims cover: the years and as-of dates a run can read."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.span import claim_span
+
+    engine = DuckDBEngine.open(db)
+    try:
+        span = claim_span(engine)
+    finally:
+        engine.close()
+    if span is None:
+        return "No claims are loaded: every rate would be 0%."
+    return f"Claims run from {span.first} to {span.last} (service dates, medical and dental)."
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -377,6 +396,7 @@ def measure(
     out_path = out_dir or Path(f"measures-{year}")
     runner = _engine(engine, db, spark_master, input_dir)
     try:
+        _warn_outside_claims(runner, period, as_of is not None, baseline_year)
         with _progress(f"Measuring {len(chosen)} measure(s) on {engine}", 1.0):
             result = run_measures(
                 runner,
@@ -396,6 +416,23 @@ def measure(
     out.print(f"Long table: {result.long_path} ({result.rows:,} rows)")
     out.print(f"Summary:    {result.summary_path}")
     out.print(f"Took {result.seconds:.1f} s on {engine}.")
+
+
+def _warn_outside_claims(
+    engine: Engine, period: Period, as_of_given: bool, baseline_year: int | None
+) -> None:
+    """Warn when the year, the as-of window or the baseline year lies outside the claims."""
+    from wellchild.measures import span
+    from wellchild.measures.context import Period
+
+    periods = [(period.start, period.end, f"The measurement year {period.year}")]
+    if as_of_given:
+        start, end = span.twelve_months_to(period.as_of)
+        periods.append((start, end, f"The 12 months ending on the as-of date {period.as_of}"))
+    if baseline_year is not None:
+        baseline = Period.for_year(baseline_year)
+        periods.append((baseline.start, baseline.end, f"The baseline year {baseline_year}"))
+    span.warn(err, engine, periods)
 
 
 def _engine(name: str, db: Path | None, master: str | None, folder: str | None) -> Engine:
@@ -491,9 +528,17 @@ def qi_series(
     the 12 months ending each month for the annual measures, the month of the index visit
     for dental_after_pcp. Counts only: no child is named."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures import span
     from wellchild.measures.context import Settings
     from wellchild.measures.registry import get
-    from wellchild.measures.series import Scope, add_months, last_complete_month, monthly_series
+    from wellchild.measures.series import (
+        Scope,
+        add_months,
+        last_complete_month,
+        month_end,
+        monthly_series,
+        rolling_period,
+    )
 
     measure = get(measure_id)
     scope = Scope(practice=practice, county=county)
@@ -504,6 +549,17 @@ def qi_series(
     try:
         to = _month(last, "--to") or last_complete_month(engine)
         start = _month(first, "--from") or add_months(to, -23)
+        span.warn(
+            err,
+            engine,
+            [
+                (
+                    rolling_period(start).start,
+                    month_end(to),
+                    f"The months {start:%Y-%m} to {to:%Y-%m} with the 12 months each point reads",
+                )
+            ],
+        )
         with _progress(f"Measuring {measure.id} month by month", 1.0):
             series = monthly_series(
                 engine, measure, start, to, settings=Settings.from_config(), scope=scope

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,7 +19,11 @@ from wellchild.measures.summary import SMALL_DENOMINATOR
 from wellchild.outreach import audit as _audit
 from wellchild.outreach import regions as _regions
 
+if TYPE_CHECKING:
+    from wellchild.engines.base import Engine
+
 out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None,
@@ -48,6 +52,15 @@ def parse_date(value: str, option: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise WellchildError(f"{option} expects a date as YYYY-MM-DD, found {value!r}.") from None
+
+
+def _warn_outside_claims(engine: Engine, as_of: dt.date) -> None:
+    """Warn when the 12 months before the as-of date are not all in the loaded claims:
+    past the data, every child would look like a non-utilizer."""
+    from wellchild.measures import span
+
+    start, end = span.twelve_months_to(as_of)
+    span.warn(err, engine, [(start, end, f"The 12 months ending on the as-of date {as_of}")])
 
 
 RANK_EPILOG = (
@@ -91,6 +104,7 @@ def rank(
     languages = region.languages(counties)
     engine = DuckDBEngine.open(db)
     try:
+        _warn_outside_claims(engine, date)
         ranking = rank_practices(
             engine, date, counties=counties, languages=languages, top=top, min_panel=min_panel
         )
@@ -205,6 +219,7 @@ def outreach(
     region = _regions.region()
     engine = DuckDBEngine.open(store)
     try:
+        _warn_outside_claims(engine, date)
         for practice_id in dict.fromkeys(practice):
             folder = build_folder(engine, store, practice_id, date, out_dir, region)
             out.print(
@@ -364,6 +379,7 @@ def evaluate(
     race/ethnicity. Counts only, no child named; --public applies the small-cell policy."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_store import default_db
+    from wellchild.measures.span import warn as warn_outside
     from wellchild.outreach.evaluation import evaluate as run
     from wellchild.outreach.referrals import read_register
     from wellchild.outreach.report import write_report
@@ -374,6 +390,7 @@ def evaluate(
     store = db if db is not None else default_db()
     engine = DuckDBEngine.open(store)
     try:
+        warn_outside(err, engine, [(start, end, f"The programme, {start} to {end},")])
         result = run(engine, start, end, chosen, read_register(store))
     finally:
         engine.close()
