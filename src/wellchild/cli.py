@@ -241,7 +241,7 @@ def status(
     for t in info.tables:
         table.add_row(t.name, f"{t.rows:,}", t.source or "", f"{t.warnings:,}")
     out.print(table)
-    out.print(_claims_line(info.path))
+    out.print(_claims_line(Path(info.path)))
     for w in info.warnings:
         where = w["file"] + (f", {w['column']}" if w["column"] else "")
         out.print(f"warning {where}: {w['message']} ({w['count']:,})")
