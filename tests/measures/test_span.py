@@ -4,6 +4,7 @@ command that reads one; a period inside them is not."""
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import os
 import subprocess
 import sys
@@ -95,3 +96,11 @@ def test_status_says_which_dates_the_claims_cover(store: Path) -> None:
     shown = _wellchild("status", "--db", str(store))
     assert shown.returncode == 0, shown.stderr
     assert "Claims run from 2023-03-18 to 2024-09-01" in shown.stdout
+
+
+def test_the_span_examples_hold() -> None:
+    from wellchild.measures import span
+
+    failed, tried = doctest.testmod(span)
+    assert tried > 0
+    assert failed == 0

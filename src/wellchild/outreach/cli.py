@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from wellchild.measures.summary import SMALL_DENOMINATOR
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
 from wellchild.outreach import regions as _regions
+from wellchild.rounding import percent_text
 
 if TYPE_CHECKING:
     from wellchild.engines.base import Engine
@@ -127,11 +128,17 @@ def rank(
             f"{r.practice_name} ({r.practice_id})",
             f"{r.panel:,}" + (" (small)" if r.small_panel else ""),
             f"{r.non_utilizers:,}",
-            f"{r.share:.0%} ({r.share_ci_low:.0%}–{r.share_ci_high:.0%})",
+            f"{_whole_percent(r.share)} ({_whole_percent(r.share_ci_low)[:-1]}–"
+            f"{_whole_percent(r.share_ci_high)})",
         )
     out.print(table)
     for kind, path in files.items():
         out.print(f"{kind.upper():<5}{path}")
+
+
+def _whole_percent(value: Any) -> str:
+    """A share as a whole percentage, rounded as every rate is (wellchild.rounding)."""
+    return f"{percent_text(value, 0)}%"
 
 
 def _blank_na(value: object) -> str:
@@ -317,11 +324,13 @@ def referrals_export(
 
 
 def _percent(value: float) -> str:
-    return "–" if value != value else f"{value:.1%}"
+    return "–" if value != value else f"{percent_text(value)}%"
 
 
 def _points(value: float) -> str:
-    return "not estimable" if value != value else f"{value * 100:+.1f} points"
+    if value != value:
+        return "not estimable"
+    return f"{'-' if value < 0 else '+'}{percent_text(abs(value))} points"
 
 
 def read_practices(path: Path) -> list[str]:

@@ -22,6 +22,7 @@ from wellchild.documents.typeset import language_data, write
 from wellchild.measures.suppression import SMALL, publish
 from wellchild.outreach.evaluation import Evaluation
 from wellchild.qi.render import FONT, require_altair
+from wellchild.rounding import percent_text
 
 NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "
@@ -135,9 +136,9 @@ def _fmt(value: object, kind: str = "") -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if kind == "%" and isinstance(value, int | float):
-        return f"{value:.1%}"
+        return f"{percent_text(value)}%"
     if kind == "pp" and isinstance(value, int | float):
-        return f"{value * 100:+.1f} points"
+        return f"{'-' if value < 0 else '+'}{percent_text(abs(value))} points"
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
 
 
