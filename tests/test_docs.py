@@ -6,11 +6,9 @@ import inspect
 import re
 from typing import Any
 
-import typer.main
-
 from paths import ROOT
 from wellchild import config
-from wellchild.cli import app
+from wellchild.cli import command as wellchild_command
 from wellchild.contract.describe import markdown
 from wellchild.core.services import PRIMARY_CARE
 from wellchild.measures.blocks import (
@@ -39,8 +37,18 @@ def _commands() -> dict[str, Any]:
         else:
             found[prefix] = command
 
-    walk("", typer.main.get_command(app))
+    walk("", wellchild_command())
     return found
+
+
+def test_every_group_has_examples_too() -> None:
+    root = wellchild_command()
+    groups = {"wellchild": root}
+    groups.update({f"wellchild {n}": c for n, c in root.commands.items() if hasattr(c, "commands")})
+    assert set(groups) >= {"wellchild", "wellchild hub", "wellchild ingest", "wellchild export",
+                           "wellchild referrals"}  # fmt: skip
+    for name, group in groups.items():
+        assert "Example" in (group.epilog or ""), f"`{name} --help` shows no example"
 
 
 def _section(text: str, heading: str) -> str:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from wellchild import __version__, config
 from wellchild.engines.base import Engine
@@ -32,6 +33,7 @@ from wellchild.hub.data.cli import (
     withdraw_command,
 )
 from wellchild.linkage.cli import LINK_EPILOG, link_command
+from wellchild.measures import ids
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
@@ -44,7 +46,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 app = typer.Typer(
     name="wellchild",
     help="Preventive care for young children on Medicaid: load claims, measure well-child "
-    "and dental care, and find the children who are missing it.",
+    "and dental care, and find the children who are missing it.\n\n"
+    "**Start here**: `wellchild demo` runs the whole pipeline on synthetic children and "
+    "says where every output is. With your own data: `load` the six files "
+    "(docs/contract.md), check them with `status`, then `measure`. Every command has "
+    "`--help` with examples; docs/cli.md has them all.",
+    epilog="Examples:\n\n"
+    "    wellchild demo --out demo-output --children 5000\n\n"
+    "    wellchild synth --children 5000 --seed 1 --year 2024 --out syn\n\n"
+    "    wellchild load syn\n\n"
+    "    wellchild measure --year 2024 --out measures-2024",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
@@ -297,11 +308,18 @@ def measure(
     year: Annotated[int, typer.Option(help="Measurement year (1 January to 31 December).")],
     as_of: Annotated[
         str | None,
-        typer.Option(help="As-of date of the dental measures (YYYY-MM-DD). Default: 31 Dec."),
+        typer.Option(
+            help="The day dental_12m and dental_after_pcp are read on. "
+            "Default: 31 December of --year.",
+            show_default=False,
+        ),
     ] = None,
     program_start: Annotated[
         str | None,
-        typer.Option(help="Programme start of dental_after_pcp (YYYY-MM-DD). Default: 1 Jan."),
+        typer.Option(
+            help="First day of the programme, for dental_after_pcp. Default: 1 January of --year.",
+            show_default=False,
+        ),
     ] = None,
     db: DbOption = None,
     engine: Annotated[
@@ -309,7 +327,12 @@ def measure(
     ] = "duckdb",
     measure_ids: Annotated[
         list[str] | None,
-        typer.Option("--measure", help="A measure to run (repeat for several). Default: all."),
+        typer.Option(
+            "--measure",
+            help="A measure to run (repeat for several): " + ", ".join(ids.ORDER) + ". "
+            "Default: all.",
+            show_default=False,
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
@@ -490,7 +513,10 @@ def _month(value: str | None, option: str) -> dt.date | None:
     "--chart pp --out wcv_6m-la.png",
 )
 def qi_series(
-    measure_id: Annotated[str, typer.Option("--measure", help="The measure to follow.")],
+    measure_id: Annotated[
+        str,
+        typer.Option("--measure", help="The measure to follow: " + ", ".join(ids.ORDER) + "."),
+    ],
     by: Annotated[
         Literal["month"], typer.Option(help="Time unit of the points (months).")
     ] = "month",
@@ -609,10 +635,20 @@ app.add_typer(export_app)
 register_outreach(app)
 
 
+def command() -> TyperGroup:
+    """The app as the ``wellchild`` command runs it, its help tidied
+    (:mod:`wellchild.cli_help`)."""
+    from wellchild.cli_help import tidy
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    return tidy(root)
+
+
 def main() -> None:
     """Entry point of the ``wellchild`` command."""
     try:
-        app()
+        command()(prog_name="wellchild")
     except WellchildError as exc:
         err.print(Text("Error: ", style="bold red") + Text(exc.message))
         if exc.hint:

@@ -26,6 +26,7 @@ app = typer.Typer(
     name="hub",
     help="The learning-community hub: a website to join, find participants, follow the "
     "meetings, search the resource library and get the mailing list.",
+    epilog="Examples:\n\n    wellchild hub init --demo\n\n    wellchild hub serve --dev",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )

@@ -25,21 +25,11 @@ from typing import Any
 import yaml
 
 from wellchild.errors import WellchildError
+from wellchild.measures import ids
 from wellchild.measures.blocks import Criterion, Exclusion, Milestone
 from wellchild.measures.context import Period
 
-ORDER = (
-    "w30_1",
-    "w30_2",
-    "wcv_6m",
-    "wcv",
-    "oev",
-    "tfl",
-    "pdent",
-    "adv",
-    "dental_12m",
-    "dental_after_pcp",
-)
+ORDER = ids.ORDER
 
 SPEC_KEYS = (
     "id",

@@ -242,6 +242,9 @@ referrals_app = typer.Typer(
     name="referrals",
     help="The referral register: each dental referral's status (given, appointment made, "
     "seen, declined, unreachable) with dates.",
+    epilog="Examples:\n\n"
+    "    wellchild referrals import outreach/P00010/referral_register.csv\n\n"
+    "    wellchild referrals export --practice P00010 --out P00010-referrals.csv",
     no_args_is_help=True,
 )
 
@@ -383,9 +386,10 @@ def evaluate(
     """The pilot evaluation report (HTML and PDF with charts, tables as CSV): children
     reached; dental_after_pcp at the participating practices and at a comparison group
     (non-participating practices of the same counties with the closest panel sizes),
-    before and after the programme start, with 95% intervals and a difference-in-
-    differences estimate; the referral funnel from the register; results by language and
-    race/ethnicity. Counts only, no child named; --public applies the small-cell policy."""
+    before and after the programme start, with 95% intervals and a
+    difference-in-differences estimate; the referral funnel from the register; results by
+    language and race/ethnicity. Counts only, no child named; --public applies the
+    small-cell policy."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_store import default_db
     from wellchild.measures.span import warn as warn_outside
