@@ -1,11 +1,11 @@
-"""Reference implementations of four measures, written plainly from MEASURES.md in pandas.
+"""Reference implementations of four measures, written plainly from docs/measure-rules.md in pandas.
 
 They are deliberately simple and independent of the package's engine so that the real
 measure engine can be compared with them: W30 rate 1, W30 rate 2, ``wcv_6m`` and
 ``dental_12m``. Each returns one row per child in the denominator with ``excluded``,
 ``met`` and the attributed ``practice_id``; :func:`rate` turns that into a rate.
 
-The rules followed, all from MEASURES.md:
+The rules followed, all from docs/measure-rules.md:
 
 - only ``paid`` lines count; codes are compared without dots and case;
 - a well-child visit is a medical line whose procedure is in the well-care list or any of

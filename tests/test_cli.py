@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from wellchild import __version__
-from wellchild.cli import app
+from wellchild.cli import app, command
 
 runner = CliRunner()
 WELLCHILD = [sys.executable, "-m", "wellchild"]
@@ -123,3 +127,49 @@ def test_a_rejected_load_lists_problems_and_writes_them(tmp_path: Path) -> None:
     assert "member.csv, column birth_date" in result.stderr
     assert "Nothing was loaded" in result.stderr
     assert '"check": "bad_date"' in problems.read_text()
+
+
+def _help(*words: str) -> str:
+    """The help the ``wellchild`` command prints (the tidied tree :func:`command` builds;
+    Typer's test runner takes the untidied app)."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        command().main([*words, "--help"], prog_name="wellchild", standalone_mode=False)
+    return printed.getvalue()
+
+
+def test_top_level_help_starts_with_the_demo_and_follows_the_pipeline() -> None:
+    text = _help()
+    assert "Start here" in text
+    order = ["demo", "synth", "load", "measure", "qi-chart", "rank", "outreach", "evaluate",
+             "publish", "export"]  # fmt: skip
+    where = [re.search(rf"^\S*\s+{name}\s", text, re.M) for name in order]
+    assert all(where), order
+    assert [m.start() for m in where if m] == sorted(m.start() for m in where if m)
+    assert "Examples" in text
+
+
+def _all_commands(group: Any = None, words: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    group = group or command()
+    found = [words]
+    for name, sub in group.commands.items():
+        if hasattr(sub, "commands"):
+            found += _all_commands(sub, (*words, name))
+        else:
+            found.append((*words, name))
+    return found
+
+
+def test_flags_read_as_flags_and_options_say_what_they_take() -> None:
+    for words in _all_commands():
+        text = _help(*words)
+        for label in ("<bool>", "<list[", "<str>"):
+            assert label not in text, f"`wellchild {' '.join(words)} --help` shows {label}"
+        assert "difference-in- " not in text
+
+
+def test_measure_help_lists_the_ids_and_the_defaults_of_its_dates() -> None:
+    text = " ".join(_help("measure").split())
+    assert "w30_1, w30_2, wcv_6m, wcv, oev, tfl, pdent, adv, dental_12m, dental_after_pcp" in text
+    assert "Default: 31 December of --year" in text
+    assert "Default: 1 January of --year" in text

@@ -33,3 +33,6 @@ def test_the_demo_runs_every_step_and_its_outputs_exist(tmp_path: Path) -> None:
     for path in paths:
         assert path.exists(), path
     assert "precision" in text
+    # The FHIR round trip runs on the sample shipped with the package, never skipped.
+    assert "FHIR in: Synthea's sample bundles → the six files (member 3," in text
+    assert "FHIR out:" in text

@@ -12,13 +12,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from wellchild import __version__, config
 from wellchild.engines.base import Engine
@@ -32,8 +33,12 @@ from wellchild.hub.data.cli import (
     withdraw_command,
 )
 from wellchild.linkage.cli import LINK_EPILOG, link_command
+from wellchild.measures import ids
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
+
+if TYPE_CHECKING:
+    from wellchild.measures.context import Period
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -41,7 +46,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 app = typer.Typer(
     name="wellchild",
     help="Preventive care for young children on Medicaid: load claims, measure well-child "
-    "and dental care, and find the children who are missing it.",
+    "and dental care, and find the children who are missing it.\n\n"
+    "**Start here**: `wellchild demo` runs the whole pipeline on synthetic children and "
+    "says where every output is. With your own data: `load` the six files "
+    "(docs/contract.md), check them with `status`, then `measure`. Every command has "
+    "`--help` with examples; docs/cli.md has them all.",
+    epilog="Examples:\n\n"
+    "    wellchild demo --out demo-output --children 5000\n\n"
+    "    wellchild synth --children 5000 --seed 1 --year 2024 --out syn\n\n"
+    "    wellchild load syn\n\n"
+    "    wellchild measure --year 2024 --out measures-2024",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
@@ -238,9 +252,25 @@ def status(
     for t in info.tables:
         table.add_row(t.name, f"{t.rows:,}", t.source or "", f"{t.warnings:,}")
     out.print(table)
+    out.print(_claims_line(Path(info.path)))
     for w in info.warnings:
         where = w["file"] + (f", {w['column']}" if w["column"] else "")
         out.print(f"warning {where}: {w['message']} ({w['count']:,})")
+
+
+def _claims_line(db: Path) -> str:
+    """The dates the loaded claims cover: the years and as-of dates a run can read."""
+    from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures.span import claim_span
+
+    engine = DuckDBEngine.open(db)
+    try:
+        span = claim_span(engine)
+    finally:
+        engine.close()
+    if span is None:
+        return "No claims are loaded: every rate would be 0%."
+    return f"Claims run from {span.first} to {span.last} (service dates, medical and dental)."
 
 
 def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -278,11 +308,18 @@ def measure(
     year: Annotated[int, typer.Option(help="Measurement year (1 January to 31 December).")],
     as_of: Annotated[
         str | None,
-        typer.Option(help="As-of date of the dental measures (YYYY-MM-DD). Default: 31 Dec."),
+        typer.Option(
+            help="The day dental_12m and dental_after_pcp are read on. "
+            "Default: 31 December of --year.",
+            show_default=False,
+        ),
     ] = None,
     program_start: Annotated[
         str | None,
-        typer.Option(help="Programme start of dental_after_pcp (YYYY-MM-DD). Default: 1 Jan."),
+        typer.Option(
+            help="First day of the programme, for dental_after_pcp. Default: 1 January of --year.",
+            show_default=False,
+        ),
     ] = None,
     db: DbOption = None,
     engine: Annotated[
@@ -290,7 +327,12 @@ def measure(
     ] = "duckdb",
     measure_ids: Annotated[
         list[str] | None,
-        typer.Option("--measure", help="A measure to run (repeat for several). Default: all."),
+        typer.Option(
+            "--measure",
+            help="A measure to run (repeat for several): " + ", ".join(ids.ORDER) + ". "
+            "Default: all.",
+            show_default=False,
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
@@ -350,7 +392,7 @@ def measure(
         ),
     ] = None,
 ) -> None:
-    """Compute the measures of MEASURES.md and write OUT/measure_long.parquet (one row
+    """Compute the measures of docs/measure-rules.md and write OUT/measure_long.parquet (one row
     per child and measure) and OUT/summary.csv (one row per measure and stratum, with
     Wilson 95% intervals, disparities and, with --baseline-year, progress to target).
 
@@ -382,6 +424,7 @@ def measure(
     out_path = out_dir or Path(f"measures-{year}")
     runner = _engine(engine, db, spark_master, input_dir)
     try:
+        _warn_outside_claims(runner, period, as_of is not None, baseline_year)
         with _progress(f"Measuring {len(chosen)} measure(s) on {engine}", 1.0):
             result = run_measures(
                 runner,
@@ -402,6 +445,23 @@ def measure(
         out.print(f"Long table: {result.long_path} ({result.rows:,} rows)")
     out.print(f"Summary:    {result.summary_path}")
     out.print(f"Took {result.seconds:.1f} s on {engine}.")
+
+
+def _warn_outside_claims(
+    engine: Engine, period: Period, as_of_given: bool, baseline_year: int | None
+) -> None:
+    """Warn when the year, the as-of window or the baseline year lies outside the claims."""
+    from wellchild.measures import span
+    from wellchild.measures.context import Period
+
+    periods = [(period.start, period.end, f"The measurement year {period.year}")]
+    if as_of_given:
+        start, end = span.twelve_months_to(period.as_of)
+        periods.append((start, end, f"The 12 months ending on the as-of date {period.as_of}"))
+    if baseline_year is not None:
+        baseline = Period.for_year(baseline_year)
+        periods.append((baseline.start, baseline.end, f"The baseline year {baseline_year}"))
+    span.warn(err, engine, periods)
 
 
 def _engine(name: str, db: Path | None, master: str | None, folder: str | None) -> Engine:
@@ -459,7 +519,10 @@ def _month(value: str | None, option: str) -> dt.date | None:
     "--chart pp --out wcv_6m-la.png",
 )
 def qi_series(
-    measure_id: Annotated[str, typer.Option("--measure", help="The measure to follow.")],
+    measure_id: Annotated[
+        str,
+        typer.Option("--measure", help="The measure to follow: " + ", ".join(ids.ORDER) + "."),
+    ],
     by: Annotated[
         Literal["month"], typer.Option(help="Time unit of the points (months).")
     ] = "month",
@@ -497,9 +560,17 @@ def qi_series(
     the 12 months ending each month for the annual measures, the month of the index visit
     for dental_after_pcp. Counts only: no child is named."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
+    from wellchild.measures import span
     from wellchild.measures.context import Settings
     from wellchild.measures.registry import get
-    from wellchild.measures.series import Scope, add_months, last_complete_month, monthly_series
+    from wellchild.measures.series import (
+        Scope,
+        add_months,
+        last_complete_month,
+        month_end,
+        monthly_series,
+        rolling_period,
+    )
 
     measure = get(measure_id)
     scope = Scope(practice=practice, county=county)
@@ -510,6 +581,17 @@ def qi_series(
     try:
         to = _month(last, "--to") or last_complete_month(engine)
         start = _month(first, "--from") or add_months(to, -23)
+        span.warn(
+            err,
+            engine,
+            [
+                (
+                    rolling_period(start).start,
+                    month_end(to),
+                    f"The months {start:%Y-%m} to {to:%Y-%m} with the 12 months each point reads",
+                )
+            ],
+        )
         with _progress(f"Measuring {measure.id} month by month", 1.0):
             series = monthly_series(
                 engine, measure, start, to, settings=Settings.from_config(), scope=scope
@@ -559,10 +641,20 @@ app.add_typer(export_app)
 register_outreach(app)
 
 
+def command() -> TyperGroup:
+    """The app as the ``wellchild`` command runs it, its help tidied
+    (:mod:`wellchild.cli_help`)."""
+    from wellchild.cli_help import tidy
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    return tidy(root)
+
+
 def main() -> None:
     """Entry point of the ``wellchild`` command."""
     try:
-        app()
+        command()(prog_name="wellchild")
     except WellchildError as exc:
         err.print(Text("Error: ", style="bold red") + Text(exc.message))
         if exc.hint:

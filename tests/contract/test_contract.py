@@ -1,5 +1,6 @@
-"""The contract in code says exactly what CONTRACT.md says: tables, columns, order,
-required flags and allowed values."""
+"""The contract in code says exactly what docs/contract.md's tables written by hand say:
+tables, columns, order, required flags and allowed values. (The tables generated from the
+code, at the end of that page, are kept equal by tests/test_docs.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 import pytest
 
-from paths import SHARED
+from paths import ROOT
 from wellchild.contract import BY_NAME, TABLES
 from wellchild.contract.codes import (
     canonical_language,
@@ -17,11 +18,12 @@ from wellchild.contract.codes import (
 )
 from wellchild.contract.schema import Kind
 
-CONTRACT = SHARED / "CONTRACT.md"
+CONTRACT = ROOT / "docs" / "contract.md"
 
 
 def _documented() -> dict[str, list[tuple[str, str, str]]]:
-    """Each table of CONTRACT.md as (column, type, required) rows, columns split out."""
+    """Each table of docs/contract.md written by hand as (column, type, required) rows,
+    columns split out."""
     tables: dict[str, list[tuple[str, str, str]]] = {}
     current = None
     for line in CONTRACT.read_text().splitlines():

@@ -1,5 +1,5 @@
-"""Shared samples for the FHIR tests, read from ../shared beside the repository (as the
-qicharts2 reference cases are); a missing sample is a failure, never a skip."""
+"""Public FHIR samples for the FHIR tests, in tests/data (each with a README giving its
+source and licence); a missing sample is a failure, never a skip."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import SHARED
-
-DATA = SHARED / "data"
+from paths import DATA
 
 
 @pytest.fixture
@@ -17,7 +15,7 @@ def sample() -> object:
     def find(name: str) -> Path:
         path = DATA / name
         if not path.is_dir():
-            pytest.fail(f"shared sample {name} is not at {path}: clone ../shared beside the repo")
+            pytest.fail(f"FHIR sample {name} is not at {path}")
         return path
 
     return find

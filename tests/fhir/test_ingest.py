@@ -1,4 +1,4 @@
-"""Every shared FHIR sample ingests, loads, and its account says what was used and why."""
+"""Every public FHIR sample ingests, loads, and its account says what was used and why."""
 
 from __future__ import annotations
 

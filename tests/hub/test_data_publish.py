@@ -261,7 +261,9 @@ def test_the_commands_publish_say_so_again_and_withdraw(tmp_path: Path) -> None:
             check=False,
         )
 
-    assert wellchild("hub", "init", "--no-input").returncode == 0
+    init = wellchild("hub", "init", "--no-input")
+    assert init.returncode == 0
+    assert "No coordinator account was created: WELLCHILD_HUB_ADMIN_EMAIL and" in init.stdout
     run = str(tiny_run().folder.path)
     first = wellchild("publish", "--run", run, "--label", "MY2024", "--public", "--months", "0")
     assert first.returncode == 0, first.stderr
@@ -274,15 +276,36 @@ def test_the_commands_publish_say_so_again_and_withdraw(tmp_path: Path) -> None:
     again = wellchild("publish", "--run", run, "--label", "MY2024", "--months", "0")
     assert "already published as 'MY2024'" in again.stdout
     assert "nothing was changed" in again.stdout
+    assert f'wellchild publish --run {run} --label "MY2024" --outreach DIR' in again.stdout
     missing = wellchild(
         "publish", "--run", run, "--label", "X", "--db", str(tmp_path / "none.duckdb")
     )
     assert missing.returncode == 2
     assert "no such store" in missing.stderr
-    gone = wellchild("withdraw", "--label", "MY2024")
+    gone = wellchild("withdraw", "--label", "my2024")  # the address, as in /data/runs/my2024/
     assert gone.returncode == 0
     assert "Withdrawn: 'MY2024'" in gone.stdout
     unknown = wellchild("withdraw", "--label", "MY2024")
     assert unknown.returncode == 2
     assert "already withdrawn" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_hub_init_without_a_terminal_says_what_it_did_not_do(tmp_path: Path) -> None:
+    """Run from a script (stdin not a terminal), without --no-input and without the
+    coordinator variables: no prompt, no abort, and the missing account is named."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {k: v for k, v in env.items() if not k.startswith("WELLCHILD_")}
+    env.update(WELLCHILD_HUB_DATA_DIR=str(tmp_path / "hub"), WELLCHILD_HUB_ADMIN_EMAIL="a@b.org")
+    done = subprocess.run(
+        [sys.executable, "-m", "wellchild", "hub", "init"],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Coordinator email" not in done.stdout
+    assert (
+        "No coordinator account was created: WELLCHILD_HUB_ADMIN_PASSWORD (or _FILE) not set "
+        "and no terminal to ask at." in done.stdout
+    )

@@ -293,3 +293,29 @@ def test_a_real_run_and_outreach_folder_load_whole(pipeline: dict[str, Path | st
     counted = mine[mine["in_denominator"] & ~mine["excluded"]]
     assert (rate.denominator, rate.numerator) == (len(counted), int(counted["met"].sum()))
     assert rate.denominator - rate.numerator == len(gap_list)
+
+
+def test_publishing_a_published_run_with_its_outreach_adds_the_gap_lists(
+    pipeline: dict[str, Path | str],
+) -> None:
+    from wellchild.hub.data import publishing
+    from wellchild.hub.data.runfolder import read_run
+
+    folder = read_run(Path(pipeline["run_dir"]))
+    first = publishing.publish_run(
+        folder=folder, label="MY2024", public=True, series=None, outreach_dir=None, db=None
+    )
+    assert first.created
+    assert not GapList.objects.exists()
+    again = publishing.publish_run(
+        folder=folder, label="my2024", public=True, series=None,
+        outreach_dir=Path(pipeline["outreach"]), db=Path(pipeline["db"]),
+    )  # fmt: skip
+    assert (again.run, again.created, again.outreach_loaded) == (first.run, False, True)
+    practice = Practice.objects.get(practice_id=str(pipeline["practice_id"]))
+    assert GapList.objects.filter(run=first.run, practice=practice).count() == 1
+    assert any("gap list" in note for note in again.notes), again.notes
+    # The label is found whatever its case or spacing, or by the run's address.
+    assert publishing.find_run(" my2024 ") == first.run
+    assert publishing.find_run(first.run.slug) == first.run
+    assert publishing.withdraw_run(label="MY 2024".replace(" ", "")) == first.run

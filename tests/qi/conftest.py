@@ -1,4 +1,4 @@
-"""CSV inputs for every chart type, made from the qicharts2 example data in ../shared."""
+"""CSV inputs for every chart type, made from the qicharts2 example data in tests/data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from paths import SHARED
+from paths import DATA
 
-INPUTS = SHARED / "data" / "qicharts2" / "inputs"
+INPUTS = DATA / "qicharts2" / "inputs"
 
 
 def _cabg() -> pd.DataFrame:

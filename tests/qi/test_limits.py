@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paths import SHARED
+from paths import DATA
 from wellchild.qi import QIChartError, qi_chart
 from wellchild.qi.constants import a3, b3, b4, c4
 
@@ -133,7 +133,7 @@ def test_prime_charts_multiply_sigma_by_laneys_sigma_z(chart: str) -> None:
 
 def test_p_prime_widens_the_over_dispersed_nhs_limits() -> None:
     """The vignette: on P the NHS weeks mostly fall outside; on P′ none do."""
-    nhs = pd.read_csv(SHARED / "data" / "qicharts2" / "inputs" / "nhs_accidents.csv")
+    nhs = pd.read_csv(DATA / "qicharts2" / "inputs" / "nhs_accidents.csv")
     p = qi_chart(nhs, x="i", y="r", n="n", chart="p").parts
     pp = qi_chart(nhs, x="i", y="r", n="n", chart="pp").parts
     assert int(p["sigma_signals"].iloc[0]) == 16

@@ -1,6 +1,6 @@
 """Every reference case from qicharts2 agrees to 1e-9 on every column the reference gives.
 
-The cases, their R calls and the data are described in ../shared/data/qicharts2/README.md.
+The cases, their R calls and the data are described in tests/data/qicharts2/README.md.
 Each reference column is mapped to the column of ours that means the same; a reference
 column with no mapping fails the test, so nothing the reference checks goes unchecked.
 """
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paths import SHARED
+from paths import DATA
 from wellchild.qi import QIChart, qi_chart
 
-REFERENCE = SHARED / "data" / "qicharts2"
+REFERENCE = DATA / "qicharts2"
 TOLERANCE = 1e-9
 #: Values are compared relatively (rates here are ~1e-3); exact zeros must stay near zero.
 FLOOR = 1e-15

@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from paths import SHARED
+from paths import DATA
 from wellchild.qi import QIChart, QIChartError, chart_spec, describe, qi_chart, save
 
 
 @pytest.fixture(scope="module")
 def cdi() -> pd.DataFrame:
-    data = pd.read_csv(SHARED / "data" / "qicharts2" / "inputs" / "cdi.csv")
+    data = pd.read_csv(DATA / "qicharts2" / "inputs" / "cdi.csv")
     return data.assign(month=pd.to_datetime(data["month"]))
 
 

@@ -1,5 +1,5 @@
 """Hand-worked cases for the reference measures (tests/reference_measures.py): each
-child is built to sit on one side of one rule of MEASURES.md."""
+child is built to sit on one side of one rule of docs/measure-rules.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Measured by the rules of MEASURES.md, 20,000 synthetic children land near real rates,
+"""Measured by the rules of docs/measure-rules.md, 20,000 synthetic children land near real rates,
 with gaps between racial/ethnic groups and between practices for the tools to find."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The contract as Markdown, for docs/loading.md (a test keeps the two equal).
+"""The contract as Markdown, for docs/contract.md (a test keeps the two equal).
 
 Run ``python -m wellchild.contract.describe`` to print it.
 """
@@ -38,20 +38,26 @@ def _rule(rule: Rule) -> str:
 
 
 def markdown() -> str:
-    """Every table: its grain, key, columns (kind, required, severity) and rules."""
+    """Every table: its grain, key, columns (kind, required, severity, notes) and rules.
+
+    A personal column's notes say so: its values are never quoted in a problem report.
+    """
     parts: list[str] = []
     for table in TABLES:
         parts.append(f"### {table.name}\n")
         parts.append(f"{table.grain} Key: ({', '.join(table.key)}).\n")
-        parts.append("| column | required | expected | a bad value is |")
-        parts.append("|---|---|---|---|")
+        parts.append("| column | required | expected | a bad value is | notes |")
+        parts.append("|---|---|---|---|---|")
         for column in table.columns:
             severity = "an error" if column.severity is Severity.ERROR else "a warning"
             if column.kind.value == "text":
                 severity = "—"
+            notes = "; ".join(
+                n for n in (column.notes, "personal: never quoted" if column.personal else "") if n
+            )
             parts.append(
                 f"| {column.name} | {'yes' if column.required else 'no'} | {column.expected} "
-                f"| {severity} |"
+                f"| {severity} | {notes} |"
             )
         parts.append("")
         parts.append("| rule | a break is |")

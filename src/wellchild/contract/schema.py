@@ -1,6 +1,6 @@
 """The vocabulary of the input contract: tables, columns, kinds of value and rules.
 
-The six table modules of this package describe ``../CONTRACT.md`` with these classes;
+The six table modules of this package describe docs/contract.md with these classes;
 the load (``wellchild.engines.duckdb_load``) turns them into checks. Nothing here knows
 about an engine: a kind says in plain words what it expects, the engine says how to test it.
 """

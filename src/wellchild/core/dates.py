@@ -2,7 +2,7 @@
 
 Engines disagree about adding a month to 31 January or a year to 29 February, so these
 helpers build each date from its year, month and day with ``ibis.date`` and the rules of
-MEASURES.md: a child born on 29 February has birthdays on 28 February in common years,
+docs/measure-rules.md: a child born on 29 February has birthdays on 28 February in common years,
 and "6 months after" a day that the target month lacks is that month's last day.
 
 Examples

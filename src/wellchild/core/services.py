@@ -3,7 +3,7 @@ services, hospice, and visits with the child's own practice.
 
 Each function returns one row per child and service date (a visit is a date: several
 lines on one date are one visit) with a code to show as evidence. Only ``paid`` lines
-count. The rules are MEASURES.md's "Shared definitions"; the code lists are value sets.
+count. The rules are those of docs/measure-rules.md; the code lists are value sets.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ out = Console(highlight=False, soft_wrap=True)
 ingest_app = typer.Typer(
     name="ingest",
     help="Turn an export of another format into the six input files of the contract.",
+    epilog="Example:\n\n    wellchild ingest fhir bulk-export/ --out input/\n\n"
+    "    wellchild load input/",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -80,6 +82,7 @@ def ingest_fhir(
 export_app = typer.Typer(
     name="export",
     help="Write measure results in a format other systems exchange.",
+    epilog="Example:\n\n    wellchild export fhir --run measures-2024 --out fhir-2024",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )

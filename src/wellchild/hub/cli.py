@@ -26,6 +26,7 @@ app = typer.Typer(
     name="hub",
     help="The learning-community hub: a website to join, find participants, follow the "
     "meetings, search the resource library and get the mailing list.",
+    epilog="Examples:\n\n    wellchild hub init --demo\n\n    wellchild hub serve --dev",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -63,7 +64,8 @@ def init(
         typer.Option(
             "--no-input",
             help="Never prompt: take the first coordinator from WELLCHILD_HUB_ADMIN_EMAIL and "
-            "WELLCHILD_HUB_ADMIN_PASSWORD, or create none.",
+            "WELLCHILD_HUB_ADMIN_PASSWORD, or create none and say so. Without a terminal "
+            "it never prompts either.",
         ),
     ] = False,
     app_role: Annotated[
@@ -95,7 +97,9 @@ def init(
         )
     email, password = config.get("hub_admin_email"), config.get("hub_admin_password")
     if not setup_site.has_coordinator():
-        if (email is None or password is None) and not no_input and not demo:
+        # Ask only a person at a terminal; a script or a pipe gets told what was not done.
+        can_ask = not no_input and not demo and sys.stdin.isatty()
+        if (email is None or password is None) and can_ask:
             email = email or typer.prompt("Coordinator email")
             password = password or typer.prompt(
                 "Coordinator password", hide_input=True, confirmation_prompt=True
@@ -103,6 +107,22 @@ def init(
         if email and password:
             setup_site.create_coordinator(email=email, password=password)
             out.print(f"Coordinator account: {email}")
+        elif not demo:
+            missing = " and ".join(
+                name
+                for name, value in (
+                    ("WELLCHILD_HUB_ADMIN_EMAIL", email),
+                    ("WELLCHILD_HUB_ADMIN_PASSWORD (or _FILE)", password),
+                )
+                if not value
+            )
+            out.print(
+                f"No coordinator account was created: {missing} not set"
+                + ("" if no_input else " and no terminal to ask at")
+                + ". Set them and run `wellchild hub init` again, or run it at a terminal "
+                "to be asked; nobody can sign in to manage the hub until then.",
+                markup=False,
+            )
     if demo:
         from wellchild.hub.demo import load_demo
 

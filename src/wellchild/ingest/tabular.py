@@ -423,7 +423,7 @@ def _match_columns(source: SourceFile, header: list[str], report: LoadReport) ->
                     if len(header) <= 20
                     else f"{len(header)} columns, none named {column.name}",
                     hint="Column names are matched without regard to case; check the "
-                    "spelling against CONTRACT.md.",
+                    "spelling against docs/contract.md.",
                 )
             )
     known = set(source.mapping.values())

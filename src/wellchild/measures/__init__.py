@@ -1,2 +1,2 @@
-"""The measures of MEASURES.md: building blocks, one folder per measure, the evaluator
+"""The measures of docs/measure-rules.md: building blocks, one folder per measure, the evaluator
 that writes the long table, and the statistics computed from it."""

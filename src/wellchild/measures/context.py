@@ -1,7 +1,7 @@
 """What a measure run is evaluated against: the input tables, the period and settings.
 
 A :class:`Context` holds Ibis tables (from any engine), the :class:`Period` (measurement
-year, as-of date, programme start) and the :class:`Settings` of MEASURES.md.
+year, as-of date, programme start) and the :class:`Settings` of docs/measure-rules.md.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Period:
 
 @dataclass(frozen=True)
 class Settings:
-    """The options MEASURES.md names; defaults follow the measure specifications."""
+    """The options docs/measure-rules.md names; defaults follow the measure specifications."""
 
     telehealth: bool = True
     visit_spacing_days: int = 0

@@ -6,6 +6,8 @@ import pandas as pd
 from rich import box
 from rich.table import Table
 
+from wellchild.rounding import percent_text
+
 
 def measure_table(summary: pd.DataFrame, *, baseline: bool) -> Table:
     """The total of each measure: counts, rate and 95% interval, and with a baseline the
@@ -48,7 +50,7 @@ def _count(value: object) -> str:
 def _pct(value: object) -> str:
     """A proportion in percent, "–" where there is none."""
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return "–" if pd.isna(number) else f"{100 * float(number):.1f}"
+    return "–" if pd.isna(number) else percent_text(float(number))
 
 
 def _interval(low: object, high: object) -> str:

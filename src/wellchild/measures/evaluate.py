@@ -1,6 +1,6 @@
 """From measures to the long table: one row per child and measure.
 
-Every measure writes the same columns (CONTRACT.md, "Output: the long table"): who,
+Every measure writes the same columns (docs/contract.md, "Output: the long table"): who,
 which measure and spec version, the period, the attributed practice, whether the child
 is in the denominator, excluded (and why), met, and the evidence that met it.
 """

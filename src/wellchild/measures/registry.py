@@ -25,21 +25,11 @@ from typing import Any
 import yaml
 
 from wellchild.errors import WellchildError
+from wellchild.measures import ids
 from wellchild.measures.blocks import Criterion, Exclusion, Milestone
 from wellchild.measures.context import Period
 
-ORDER = (
-    "w30_1",
-    "w30_2",
-    "wcv_6m",
-    "wcv",
-    "oev",
-    "tfl",
-    "pdent",
-    "adv",
-    "dental_12m",
-    "dental_after_pcp",
-)
+ORDER = ids.ORDER
 
 SPEC_KEYS = (
     "id",
@@ -102,7 +92,7 @@ def load_spec(measure_id: str) -> dict[str, Any]:
 
 @cache
 def all_measures() -> tuple[Measure, ...]:
-    """Every measure, in the order of MEASURES.md."""
+    """Every measure, in the order of docs/measure-rules.md."""
     measures = []
     for measure_id in ORDER:
         module = importlib.import_module(f"wellchild.measures.{measure_id}.measure")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,11 +18,14 @@ from wellchild.measures.summary import SMALL_DENOMINATOR
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
 from wellchild.outreach import regions as _regions
+from wellchild.rounding import percent_text
 
 if TYPE_CHECKING:
+    from wellchild.engines.base import Engine
     from wellchild.outreach.referrals import Roster
 
 out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None,
@@ -51,6 +54,15 @@ def parse_date(value: str, option: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise WellchildError(f"{option} expects a date as YYYY-MM-DD, found {value!r}.") from None
+
+
+def _warn_outside_claims(engine: Engine, as_of: dt.date) -> None:
+    """Warn when the 12 months before the as-of date are not all in the loaded claims:
+    past the data, every child would look like a non-utilizer."""
+    from wellchild.measures import span
+
+    start, end = span.twelve_months_to(as_of)
+    span.warn(err, engine, [(start, end, f"The 12 months ending on the as-of date {as_of}")])
 
 
 RANK_EPILOG = (
@@ -94,6 +106,7 @@ def rank(
     languages = region.languages(counties)
     engine = DuckDBEngine.open(db)
     try:
+        _warn_outside_claims(engine, date)
         ranking = rank_practices(
             engine, date, counties=counties, languages=languages, top=top, min_panel=min_panel
         )
@@ -116,11 +129,17 @@ def rank(
             f"{r.practice_name} ({r.practice_id})",
             f"{r.panel:,}" + (" (small)" if r.small_panel else ""),
             f"{r.non_utilizers:,}",
-            f"{r.share:.0%} ({r.share_ci_low:.0%}–{r.share_ci_high:.0%})",
+            f"{_whole_percent(r.share)} ({_whole_percent(r.share_ci_low)[:-1]}–"
+            f"{_whole_percent(r.share_ci_high)})",
         )
     out.print(table)
     for kind, path in files.items():
         out.print(f"{kind.upper():<5}{path}")
+
+
+def _whole_percent(value: Any) -> str:
+    """A share as a whole percentage, rounded as every rate is (wellchild.rounding)."""
+    return f"{percent_text(value, 0)}%"
 
 
 def _blank_na(value: object) -> str:
@@ -208,6 +227,7 @@ def outreach(
     region = _regions.region()
     engine = DuckDBEngine.open(store)
     try:
+        _warn_outside_claims(engine, date)
         for practice_id in dict.fromkeys(practice):
             folder = build_folder(engine, store, practice_id, date, out_dir, region)
             out.print(
@@ -223,6 +243,9 @@ referrals_app = typer.Typer(
     name="referrals",
     help="The referral register: each dental referral's status (given, appointment made, "
     "seen, declined, unreachable) with dates.",
+    epilog="Examples:\n\n"
+    "    wellchild referrals import outreach/P00010/referral_register.csv\n\n"
+    "    wellchild referrals export --practice P00010 --out P00010-referrals.csv",
     no_args_is_help=True,
 )
 
@@ -308,11 +331,13 @@ def referrals_export(
 
 
 def _percent(value: float) -> str:
-    return "–" if value != value else f"{value:.1%}"
+    return "–" if value != value else f"{percent_text(value)}%"
 
 
 def _points(value: float) -> str:
-    return "not estimable" if value != value else f"{value * 100:+.1f} points"
+    if value != value:
+        return "not estimable"
+    return f"{'-' if value < 0 else '+'}{percent_text(abs(value))} points"
 
 
 def read_practices(path: Path) -> list[str]:
@@ -365,11 +390,13 @@ def evaluate(
     """The pilot evaluation report (HTML and PDF with charts, tables as CSV): children
     reached; dental_after_pcp at the participating practices and at a comparison group
     (non-participating practices of the same counties with the closest panel sizes),
-    before and after the programme start, with 95% intervals and a difference-in-
-    differences estimate; the referral funnel from the register; results by language and
-    race/ethnicity. Counts only, no child named; --public applies the small-cell policy."""
+    before and after the programme start, with 95% intervals and a
+    difference-in-differences estimate; the referral funnel from the register; results by
+    language and race/ethnicity. Counts only, no child named; --public applies the
+    small-cell policy."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_store import default_db
+    from wellchild.measures.span import warn as warn_outside
     from wellchild.outreach.evaluation import evaluate as run
     from wellchild.outreach.referrals import read_register
     from wellchild.outreach.report import write_report
@@ -380,6 +407,7 @@ def evaluate(
     store = db if db is not None else default_db()
     engine = DuckDBEngine.open(store)
     try:
+        warn_outside(err, engine, [(start, end, f"The programme, {start} to {end},")])
         result = run(engine, start, end, chosen, read_register(store))
     finally:
         engine.close()

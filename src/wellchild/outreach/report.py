@@ -23,6 +23,7 @@ from wellchild.drawing import FONT, require_altair
 from wellchild.measures.suppression import primary, publish
 from wellchild.outreach import regions as _regions
 from wellchild.outreach.evaluation import Evaluation
+from wellchild.rounding import percent_text
 
 NOTE = (
     "Quality-improvement evaluation on the data loaded; the outcome is dental_after_pcp "
@@ -154,9 +155,9 @@ def _fmt(value: object, kind: str = "") -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if kind == "%" and isinstance(value, int | float):
-        return f"{value:.1%}"
+        return f"{percent_text(value)}%"
     if kind == "pp" and isinstance(value, int | float):
-        return f"{value * 100:+.1f} points".replace("-", "\u2212")
+        return f"{'\u2212' if value < 0 else '+'}{percent_text(abs(value))} points"
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
 
 

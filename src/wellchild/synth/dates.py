@@ -60,7 +60,7 @@ def _month_start(index: Days) -> Days:
 def add_months(days: Days, months: int | Days) -> Days:
     """The same day of the month ``months`` later, or that month's last day.
 
-    This is the 6-month birthday of MEASURES.md and, with 12 months per year, the
+    This is the 6-month birthday of docs/measure-rules.md and, with 12 months per year, the
     birthday rule: a child born on 29 February has birthdays on 28 February in common
     years.
 

@@ -3,7 +3,7 @@
 Probabilities of care are combined on the logit scale: a child's own propensity, the
 practice's quality, a disparity by race/ethnicity, the step of the schedule and whether
 the child is covered that day. The constants marked *calibrated* were tuned so that the
-measures of MEASURES.md, computed on generated data, land where ``docs/synth.md`` says;
+measures of docs/measure-rules.md, computed on generated data, land where ``docs/synth.md`` says;
 change one and re-run ``tests/synth/test_calibration.py``.
 """
 

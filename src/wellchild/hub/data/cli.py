@@ -83,7 +83,8 @@ def publish_command(
 ) -> None:
     """Load a measure run into the hub: the summary's rates after the small-cell policy
     (counts 1–10 suppressed, with complementary suppression), and monthly series per
-    county for the run and control charts. Publishing the same run again adds nothing."""
+    county for the run and control charts. Publishing the same run again adds nothing,
+    except gap lists given with --outreach, which the practice portal then loads."""
     from wellchild.engines.duckdb_store import default_db
     from wellchild.hub.data.runfolder import read_run
 
@@ -144,10 +145,20 @@ def publish_command(
         out.print(f"{run.label!r} was withdrawn; it is back, {visibility}.")
     elif outcome.made_public:
         out.print(f"{run.label!r} was already published as a draft; it is now public.")
-    else:
+    if outcome.outreach_loaded:
+        out.print(
+            f"This run is already published as {run.label!r} ({visibility}); the practice "
+            f"portal now has the gap lists of {outreach}."
+        )
+    elif not (outcome.created or outcome.reinstated or outcome.made_public):
         out.print(
             f"This run is already published as {run.label!r} "
             f"({run.published_at:%Y-%m-%d %H:%M}, {visibility}); nothing was changed."
+        )
+        out.print(
+            "To add the practices' gap lists, give their folders: wellchild publish "
+            f'--run {run_dir} --label "{run.label}" --outreach DIR',
+            markup=False,
         )
     for note in outcome.notes:
         out.print(note)
@@ -156,7 +167,13 @@ def publish_command(
 
 
 def withdraw_command(
-    label: Annotated[str, typer.Option(help="The label the run was published under.")],
+    label: Annotated[
+        str,
+        typer.Option(
+            help="The label the run was published under (case and spacing aside), or the "
+            "run's address as in /data/runs/ADDRESS/."
+        ),
+    ],
 ) -> None:
     """Take a published run off the dashboards (and its member rows out of the practice
     portal). The record of it stays; publishing the same run again puts it back."""

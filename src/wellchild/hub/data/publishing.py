@@ -35,6 +35,7 @@ class Outcome:
     created: bool = False
     made_public: bool = False
     reinstated: bool = False
+    outreach_loaded: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -151,7 +152,10 @@ def _again(
             run.public = True
             outcome.made_public = True
         run.save(update_fields=["withdrawn_at", "public"])
-        if outcome.reinstated:
+        # Back from withdrawal, or live and given outreach folders now: the portal loads
+        # the run again (replacing what it had of it), gap lists included.
+        outcome.outreach_loaded = not outcome.reinstated and outreach_dir is not None
+        if outcome.reinstated or outcome.outreach_loaded:
             loaded = run_published.send(
                 sender=Run, run=run, run_dir=folder.path, outreach_dir=outreach_dir, db=db
             )
@@ -164,9 +168,25 @@ def _said(responses: list[tuple[Any, Any]]) -> list[str]:
     return [str(response) for _, response in responses if response is not None]
 
 
+def find_run(label: str) -> Run | None:
+    """The run published under ``label``: the exact label, else the one label that
+    matches it without regard to case or spacing, or whose address (slug) it is."""
+    label = label.strip()
+    run = Run.objects.filter(label=label).first()
+    if run is not None:
+        return run
+    squeezed = " ".join(label.split()).casefold()
+    close = [
+        r
+        for r in Run.objects.all()
+        if " ".join(r.label.split()).casefold() == squeezed or r.slug == label
+    ]
+    return close[0] if len(close) == 1 else None
+
+
 def withdraw_run(*, label: str) -> Run:
     """Take a run off every page; the row stays, for the record."""
-    run = Run.objects.filter(label=label.strip()).first()
+    run = find_run(label)
     if run is None:
         labels = list(Run.objects.filter(withdrawn_at__isnull=True).values_list("label", flat=True))
         raise WellchildError(

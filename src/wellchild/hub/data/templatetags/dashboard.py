@@ -1,5 +1,8 @@
 """How the dashboards write numbers: counts, rates, intervals, differences, progress.
 
+Rates are rounded by :mod:`wellchild.rounding`, as the command line rounds them, so the
+dashboard and ``wellchild measure`` print the same figure.
+
 A suppressed count is written as the word, never as a blank a reader could misread as 0.
 """
 
@@ -12,6 +15,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from wellchild.rounding import percent
 
 register = template.Library()
 
@@ -29,7 +34,7 @@ def count(value: int | None) -> SafeString:
 def pct(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=digits)}%"
+    return f"{number_format(percent(value, digits), decimal_pos=digits)}%"
 
 
 @register.filter
@@ -37,7 +42,8 @@ def interval(row: dict[str, float | None]) -> str:
     low, high = row.get("ci_low"), row.get("ci_high")
     if low is None or high is None:
         return "—"
-    return f"{number_format(low * 100, decimal_pos=1)}–{number_format(high * 100, decimal_pos=1)}%"
+    low_text = number_format(percent(low), decimal_pos=1)
+    return f"{low_text}–{number_format(percent(high), decimal_pos=1)}%"
 
 
 @register.filter
@@ -45,7 +51,7 @@ def points(value: float | None) -> str:
     """A difference of two rates, in percentage points, signed."""
     if value is None:
         return "—"
-    shown = number_format(abs(value) * 100, decimal_pos=1)
+    shown = number_format(percent(abs(value)), decimal_pos=1)
     sign = "−" if value < -0.0005 else ("+" if value > 0.0005 else "±")
     return _("%(sign)s%(value)s points") % {"sign": sign, "value": shown}
 
@@ -61,7 +67,7 @@ def share(value: float | None) -> str:
     if value is None:
         return "—"
     sign = "−" if value < 0 else "+"
-    return f"{sign}{number_format(abs(value) * 100, decimal_pos=0)}%"
+    return f"{sign}{number_format(percent(abs(value), 0), decimal_pos=0)}%"
 
 
 @register.filter
