@@ -157,7 +157,8 @@ def _fmt(value: object, kind: str = "") -> str:
     if kind == "%" and isinstance(value, int | float):
         return f"{percent_text(value)}%"
     if kind == "pp" and isinstance(value, int | float):
-        return f"{'\u2212' if value < 0 else '+'}{percent_text(abs(value))} points"
+        sign = "\u2212" if value < 0 else "+"
+        return f"{sign}{percent_text(abs(value))} points"
     return f"{value:,}" if isinstance(value, int | np.integer) else str(value)
 
 
