@@ -94,6 +94,7 @@ def _folder(tmp_path: Path) -> Path:
         _eob("e3", "qualified", "other", PEDIATRICS),
         _eob("e4", "primary", "primary"),
         _eob("e5", "nothing", "other"),
+        _eob("e6", "missing", "primary"),  # a practitioner the export does not hold
     ]
     folder = tmp_path / "in"
     folder.mkdir()
@@ -116,9 +117,14 @@ def test_the_strongest_evidence_decides_the_kind(tmp_path: Path) -> None:
         "Practitioner/qualified": "pcp",  # the claims' careTeam qualification
         "Practitioner/primary": "pcp",  # careTeam role "primary": the primary care provider
         "Practitioner/nothing": "other",
+        "Practitioner/missing": "pcp",  # kept from the claim's reference alone
         "Organization/o1": "clinic",  # Organization.type prov
     }
-    assert result.account.kinds[("claims' careTeam.role", "pcp")] == 1
+    missing = next(s for s in result.account.stand_ins if s.resource == "Practitioner/missing")
+    assert missing.name == "not in the input"
+    lines = _rows(result.files["medical_claim"])
+    assert {r["claim_id"]: r["rendering_npi"] for r in lines}["e6"] == missing.stand_in
+    assert result.account.kinds[("claims' careTeam.role", "pcp")] == 2
     assert result.account.kinds[("PractitionerRole.specialty", "pcp")] == 1
 
 

@@ -26,6 +26,7 @@ from wellchild.ingest.fhir.views import Row, maps
 # or the first claim to the end of the extract (the last service date of the input).
 CLAIM_ENROLLMENT = ("months", "span", "to-end")
 CARE_TEAM_QUALIFICATION = "claims' careTeam.qualification"
+UNLISTED = "not in the input"
 CARE_TEAM_ROLE = "claims' careTeam.role"
 
 
@@ -87,7 +88,8 @@ class Builder:
     cited_conditions: set[str] = field(default_factory=set)
     # Evidence of a provider's kind found on claims, by the reference the claim used.
     care_team: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
-    referenced: set[str] = field(default_factory=set)
+    # Providers named by claim lines, with the patients of those lines.
+    referenced: dict[str, set[str]] = field(default_factory=dict)
     stand_ins: dict[str, str] = field(default_factory=dict)
     # Paid-claim dates and payers by patient reference, for claim-derived enrollment.
     claim_dates: dict[str, list[tuple[dt.date, str]]] = field(default_factory=dict)
@@ -114,7 +116,7 @@ class Builder:
                 self.billed_encounters.add(v.reference_id(row.get("encounter")) or "")
             for ref in (row.get("rendering"), row.get("billing")):
                 if ref:
-                    self.referenced.add(ref)
+                    self.referenced.setdefault(ref, set()).add(row.get("patient") or "")
             if view == "claim":
                 self._claim_evidence(row)
             self.spool.write(json.dumps([view, kind, row]) + "\n")
@@ -239,7 +241,8 @@ class Builder:
             org = self._site_key(role.get("organization"))
             kind = maps()["specialty_kind"].get(role.get("specialty") or "")
             practices.setdefault(person, []).append((org or person, kind))
-        named = {key for ref in self.referenced if (key := self._site_key(ref))}
+        self._add_unlisted()
+        named = {key for ref in self._of_members() if (key := self._site_key(ref))}
         claims = self._claim_kinds()
         for site in self.sites.values():
             kind_name = "Organization" if site.is_org else "Practitioner"
@@ -258,6 +261,35 @@ class Builder:
                     kind, evidence = self._kind(site, claims)
                 self.account.kinds[(evidence, kind)] += 1
                 yield self._provider(site, npi, practice, kind)
+
+    def _of_members(self) -> list[str]:
+        """The providers named by claim lines of the input's members."""
+        return [
+            ref
+            for ref, patients in self.referenced.items()
+            if any(v.reference_id(p) in self.members for p in patients)
+        ]
+
+    def _add_unlisted(self) -> None:
+        """A provider a claim names but the input does not hold (an export without its
+        Practitioner file) is still the claim's provider: kept as a site of its own, known
+        only by its reference, so its visits count; the account lists it."""
+        for ref in sorted(self._of_members()):
+            keys = v.site_keys(ref)
+            if not keys or any(k in self.sites for k in keys):
+                continue
+            self.sites[keys[0]] = Site(
+                id=keys[0],
+                npi=None,
+                name=UNLISTED,
+                zip=None,
+                state=None,
+                address=None,
+                city=None,
+                phone=None,
+                kind="other",
+                is_org=keys[0].startswith("Organization/"),
+            )
 
     def _kind(self, site: Site, claims: dict[str, Counter[tuple[str, str]]]) -> tuple[str, str]:
         """A provider's kind and the evidence that decided it, strongest first: its own
