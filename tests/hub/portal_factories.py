@@ -16,6 +16,7 @@ import pytest
 
 from wellchild.hub.data.models import Run
 from wellchild.hub.data.signals import run_published
+from wellchild.hub.portal import receivers
 from wellchild.hub.portal.models import Child, Practice, Staff
 from wellchild.outreach.gaps import GAP_COLUMNS
 
@@ -163,11 +164,12 @@ def run(label: str = f"Measurement year {YEAR}", *, year: int = YEAR) -> Run:
 def publish(
     published: Run, run_dir: Path, outreach_dir: Path | None, db: Path | None = None
 ) -> Any:
-    """Send the signal ``wellchild publish`` sends; the portal's receiver answers."""
+    """Send the signal ``wellchild publish`` sends and return the portal receiver's answer
+    (the other receivers, which prepare charts and renew cached pages, answer nothing)."""
     answers = run_published.send(
         sender=Run, run=published, run_dir=run_dir, outreach_dir=outreach_dir, db=db
     )
-    return answers[0][1]
+    return next(answer for receiver, answer in answers if receiver is receivers.published)
 
 
 # Two practices with children of the same names, and the people around them.
