@@ -432,6 +432,7 @@ def suppress(table: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.Data
             mask.index = original
             return mask
         added = False
+        before = mask.copy()  # partners are chosen on the round's start: one may serve many
         touched: set[tuple[object, ...]] = set()
         for leak in leaks:
             # one partner per dimension and round: it may close the other leaks there too
@@ -444,7 +445,7 @@ def suppress(table: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.Data
             if place in touched:
                 continue
             touched.add(place)
-            for cell in _partners(table, mask, leak):
+            for cell in _partners(table, before, leak):
                 if not mask.at[cell.row, cell.kind]:
                     mask.at[cell.row, cell.kind] = True
                     added = True
