@@ -264,7 +264,14 @@ class _Solver:
             )
             self.integer = integer
         self.h.run()
-        return self.h.getModelStatus()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # after an unbounded objective the warm start can leave the solver unsure:
+            # solve again from scratch
+            self.h.clearSolver()
+            self.h.run()
+            status = self.h.getModelStatus()
+        return status
 
     def optimum(self, terms: dict[tuple[str, ...], float], *, maximise: bool) -> float:
         """The least or greatest whole value of ``Σ sign × cell`` (±inf if unbounded)."""
