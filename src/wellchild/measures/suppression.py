@@ -264,7 +264,14 @@ class _Solver:
             )
             self.integer = integer
         self.h.run()
-        return self.h.getModelStatus()
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnknown:
+            # after an unbounded objective the warm start can leave the solver unsure:
+            # solve again from scratch
+            self.h.clearSolver()
+            self.h.run()
+            status = self.h.getModelStatus()
+        return status
 
     def optimum(self, terms: dict[tuple[str, ...], float], *, maximise: bool) -> float:
         """The least or greatest whole value of ``Σ sign × cell`` (±inf if unbounded)."""
@@ -432,6 +439,7 @@ def suppress(table: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.Data
             mask.index = original
             return mask
         added = False
+        before = mask.copy()  # partners are chosen on the round's start: one may serve many
         touched: set[tuple[object, ...]] = set()
         for leak in leaks:
             # one partner per dimension and round: it may close the other leaks there too
@@ -444,7 +452,7 @@ def suppress(table: pd.DataFrame, hidden: pd.DataFrame | None = None) -> pd.Data
             if place in touched:
                 continue
             touched.add(place)
-            for cell in _partners(table, mask, leak):
+            for cell in _partners(table, before, leak):
                 if not mask.at[cell.row, cell.kind]:
                     mask.at[cell.row, cell.kind] = True
                     added = True
