@@ -56,18 +56,24 @@ def test_export_gives_each_string_with_source_context_and_status(tmp_path: Path)
     assert "keep {n}" in context
 
 
-def test_a_reviewed_workbook_is_recorded_with_its_reviewer(tmp_path: Path) -> None:
+def review(tmp_path: Path, edits: dict[str, dict[int, str]]) -> tuple[Path, Path]:
+    """The exported Spanish workbook with ``edits`` (key → {column index: value}) made
+    as a translator would, and a private copy of the Spanish catalogue to import into."""
     workbook = export(tmp_path)
     book = load_workbook(workbook)
-    sheet = book["Strings"]
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value == "form.title":
-            row[3].value, row[4].value = "Referencia dental", "reviewed"
-            row[5].value = "A. Ruiz"
+    for row in book["Strings"].iter_rows(min_row=2):
+        for column, value in edits.get(str(row[0].value), {}).items():
+            row[column].value = value
     book.save(workbook)
     folder = tmp_path / "catalogues"
     folder.mkdir()
     shutil.copy(catalogue_path("es"), folder / "es.yaml")
+    return workbook, folder
+
+
+def test_a_reviewed_workbook_is_recorded_with_its_reviewer(tmp_path: Path) -> None:
+    edit = {"form.title": {3: "Referencia dental", 4: "reviewed", 5: "A. Ruiz"}}
+    workbook, folder = review(tmp_path, edit)
     done = import_workbook(workbook, folder=folder, today=dt.date(2026, 3, 1))
     assert (done.tag, done.changed, done.reviewed) == ("es", 1, 1)
     saved = yaml.safe_load((folder / "es.yaml").read_text(encoding="utf-8"))["strings"]
@@ -82,20 +88,11 @@ def test_a_reviewed_workbook_is_recorded_with_its_reviewer(tmp_path: Path) -> No
 
 
 def test_a_bad_workbook_names_each_problem_and_records_nothing(tmp_path: Path) -> None:
-    workbook = export(tmp_path)
-    book = load_workbook(workbook)
-    sheet = book["Strings"]
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value == "form.title":
-            row[4].value = "reviewed"  # no reviewer
-        if row[0].value == "form.miles":
-            row[3].value = "millas"  # lost {n}
-        if row[0].value == "form.child":
-            row[4].value = "done"
-    book.save(workbook)
-    folder = tmp_path / "catalogues"
-    folder.mkdir()
-    shutil.copy(catalogue_path("es"), folder / "es.yaml")
+    workbook, folder = review(tmp_path, {
+        "form.title": {4: "reviewed"},  # no reviewer
+        "form.miles": {3: "millas"},  # lost {n}
+        "form.child": {4: "done"},
+    })  # fmt: skip
     before = (folder / "es.yaml").read_text(encoding="utf-8")
     with pytest.raises(InputError) as caught:
         import_workbook(workbook, folder=folder)

@@ -201,9 +201,11 @@ def gap_xlsx(frame: pd.DataFrame, path: Path) -> Path:
         [[fn(r) for _, _, fn in XLSX_COLUMNS] for r in frame.itertuples()],
         columns=[name for name, _, _ in XLSX_COLUMNS],
     )
-    notes = "\n".join(f"{name}: {text}" for name, text, _ in XLSX_COLUMNS if text)
-    return write_xlsx({"Gap list": table}, path, notes={"Columns": notes}, freeze="D2",
-                      wrap=("Address", "Dentists", "Well-child gaps", "Guardian"))  # fmt: skip
+    columns = pd.DataFrame(
+        [(name, text) for name, text, _ in XLSX_COLUMNS if text], columns=["Column", "Meaning"]
+    )
+    return write_xlsx({"Gap list": table, "Columns": columns}, path, freeze="D2",
+                      wrap=("Address", "Dentists", "Well-child gaps", "Meaning"))  # fmt: skip
 
 
 CALL_KEYS = ("call.greeting", "call.why", "call.offer", "call.yes", "call.no")

@@ -8,8 +8,10 @@ format, so the numbers stay numbers (sortable, filterable) rather than text.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +48,7 @@ def write_xlsx(
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = freeze
+        sheet.freeze_panes = freeze if len(frame.columns) > 3 else "A2"
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
@@ -58,15 +60,16 @@ def write_xlsx(
         for i, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(i)
             values = [str(column), *(str(v) for v in frame[column].head(200))]
-            sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(map(len, values)) + 2)
-            if column in wrap:
-                sheet.column_dimensions[letter].width = MAX_WIDTH
+            lines = [line for v in values for line in v.splitlines() or [""]]
+            sheet.column_dimensions[letter].width = min(MAX_WIDTH, max(map(len, lines)) + 2)
+            if wrap:  # a sheet with wrapped cells reads from the top of each row
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.alignment = Alignment(wrap_text=column in wrap, vertical="top")
             fmt = "0.0%" if column in percent else _format(frame[column])
             if fmt:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     cell.number_format = fmt
+        _row_heights(sheet, frame, wrap)
     for name, text in (notes or {}).items():
         sheet = book.create_sheet(name[:31])
         for line in text.splitlines():
@@ -75,6 +78,29 @@ def write_xlsx(
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+LINE_POINTS = 15
+
+
+def _row_heights(sheet: Any, frame: pd.DataFrame, wrap: Collection[str]) -> None:
+    """Rows tall enough for their wrapped cells: spreadsheets do not always grow a row
+    for wrapped text they did not lay out themselves."""
+    from openpyxl.utils import get_column_letter
+
+    columns = [(i, c) for i, c in enumerate(frame.columns, start=1) if c in wrap]
+    if not columns:
+        return
+    widths = {i: sheet.column_dimensions[get_column_letter(i)].width or 10 for i, _ in columns}
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        lines = 1
+        for i, _ in columns:
+            text = "" if row[i - 1] is None else str(row[i - 1])
+            count = sum(max(1, math.ceil(len(line) / max(widths[i] - 1, 1)))
+                        for line in text.splitlines() or [""])  # fmt: skip
+            lines = max(lines, count)
+        if lines > 1:
+            sheet.row_dimensions[r].height = LINE_POINTS * lines
 
 
 def _format(column: pd.Series) -> str | None:
