@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
+from importlib import import_module
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -67,7 +68,35 @@ def person(
     )
 
 
+def coordinators_group() -> None:
+    """The coordinators group with the permissions the migrations grant it. Live-server
+    tests flush the tables, and on SQLite the rows the migrations made do not always come
+    back, so tests that run after them on the same database make the group again here,
+    from the migrations' own lists (a permission the migrations forget still fails)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0)
+    group, _ = Group.objects.get_or_create(name="coordinators")
+    community = import_module("wellchild.hub.community.migrations.0002_coordinators_and_pledge")
+    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=community.APPS))
+    for app, migration, codenames in (
+        ("portal", "0002_audit_append_only_and_permissions", None),
+        ("data", "0003_coordinator_permissions", None),
+        ("portal", "0003_staff_grants_and_audit_chain", ["view_staffgrant"]),
+    ):
+        module = import_module(f"wellchild.hub.{app}.migrations.{migration}")
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app, codename__in=codenames or module.PERMISSIONS
+            )
+        )
+
+
 def coordinator(email: str = "coord@example.org") -> Any:
+    coordinators_group()
     create_coordinator(email=email, password=PASSWORD, name="Cora Coordinator")
     return get_user_model().objects.get(username=email)
 

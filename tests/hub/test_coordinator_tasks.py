@@ -5,7 +5,6 @@ PostgreSQL when DATABASE_URL is set)."""
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -33,33 +32,9 @@ pytestmark = [
 ADMIN = "/coordinators"
 
 
-def _migration(app: str, name: str) -> Any:
-    return import_module(f"wellchild.hub.{app}.migrations.{name}")
-
-
 @pytest.fixture
 def coordinator() -> Any:
-    """A coordinator, with the group's permissions as the migrations grant them (earlier
-    live-server tests flush the tables, and on SQLite the seeded rows do not always come
-    back): so a permission the migrations forget fails here too."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for config in apps.get_app_configs():
-        create_permissions(config, verbosity=0)
-    group, _ = Group.objects.get_or_create(name="coordinators")
-    community = _migration("community", "0002_coordinators_and_pledge")
-    group.permissions.add(*Permission.objects.filter(content_type__app_label__in=community.APPS))
-    for app, name, codenames in (
-        ("portal", "0002_audit_append_only_and_permissions", None),
-        ("data", "0003_coordinator_permissions", None),
-        ("portal", "0003_staff_grants_and_audit_chain", ["view_staffgrant"]),
-    ):
-        codenames = codenames or _migration(app, name).PERMISSIONS
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
-        )
+    """A coordinator, with the group's permissions as the migrations grant them."""
     SiteText.objects.get_or_create(
         key="pledge", defaults={"title_en": "Be a voice for kids", "body_en": "The pledge."}
     )
