@@ -8,6 +8,7 @@ import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -62,3 +63,19 @@ def tiny_run() -> TinyRun:
     series = monthly.compute(db, plan)
     monthly.check_against_summary(series, folder.summary, db=db)
     return TinyRun(folder=folder, db=db, series=series, practice=practice)
+
+
+def publish(label: str, *, public: bool = True) -> Any:
+    """Publish the tiny run under ``label`` with its monthly series (the Run row)."""
+    from wellchild.hub.data import publishing
+
+    run = tiny_run()
+    outcome = publishing.publish_run(
+        folder=run.folder,
+        label=label,
+        public=public,
+        series=run.series,
+        outreach_dir=None,
+        db=run.db,
+    )
+    return outcome.run

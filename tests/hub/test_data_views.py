@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from data_run import publish as _publish
 from data_run import tiny_run
 from django.test import Client
 from factories import Personas
@@ -22,18 +23,6 @@ def client_for(person_or_user: Any | None) -> Client:
     if person_or_user is not None:
         client.force_login(getattr(person_or_user, "user", person_or_user), backend=BACKEND)
     return client
-
-
-def _publish(label: str, *, public: bool) -> Any:
-    run = tiny_run()
-    return publishing.publish_run(
-        folder=run.folder,
-        label=label,
-        public=public,
-        series=run.series,
-        outreach_dir=None,
-        db=run.db,
-    ).run
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import factories as make
 import pytest
-from data_run import tiny_run
+from data_run import publish
 from django.core.cache import caches
 from django.test import Client
 
@@ -97,18 +97,10 @@ def test_a_page_with_a_form_is_never_kept(kept: str) -> None:
 def test_publishing_and_withdrawing_renew_the_dashboards(
     kept: str, django_capture_on_commit_callbacks: Any
 ) -> None:
-    run = tiny_run()
     visitor = Client()
     assert "MY2024" not in visitor.get("/data/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        published = publishing.publish_run(
-            folder=run.folder,
-            label="MY2024",
-            public=True,
-            series=run.series,
-            outreach_dir=None,
-            db=run.db,
-        ).run
+        published = publish("MY2024")
     measure = f"/data/runs/{published.slug}/wcv_6m/"
     assert "MY2024" in visitor.get("/data/").content.decode()
     assert visitor.get(measure).status_code == 200

@@ -343,3 +343,16 @@ def test_sign_in_locks_after_five_wrong_passwords(personas: Personas) -> None:
     )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_content_shows_its_spanish_version_or_says_it_is_english() -> None:
+    make.meeting("Spring learning session", days_from_now=10, title_es="Sesión de primavera")
+    make.meeting("Data office hours", days_from_now=20)
+    spanish = Client(headers={"accept-language": "es"}).get("/meetings/").content.decode()
+    assert "Sesión de primavera" in spanish
+    assert "Spring learning session" not in spanish
+    assert re.search(r"Data office hours</a> <span class=\"flag\">en inglés</span>", spanish)
+    english = Client().get("/meetings/").content.decode()
+    assert "Spring learning session" in english
+    assert "en inglés" not in english
+    assert "in English" not in english

@@ -138,13 +138,31 @@ RESOURCES = [
     ),
 ]
 
-# The smallest valid PDF: enough for the demo's downloads to open in a viewer.
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF saying ``text``: enough for the demo's downloads to open in a viewer
+    and for the library's search to read (a cross-reference table and a text stream)."""
+    safe = text.encode("latin-1", "replace").replace(b"\\", b"\\\\")
+    safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 16 Tf 72 720 Td (" + safe + b") Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<</F1 5 0 R>>>>"
+        b"/Contents 4 0 R>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 @dataclass
@@ -219,7 +237,9 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     for meeting in meetings.schedule(series=series):
         if meeting.is_past:
             slides = Material(meeting=meeting, title="Slides", kind=Material.Kind.SLIDES)
-            slides.file.save(f"{meeting.slug}-slides.pdf", ContentFile(TINY_PDF), save=True)
+            slides.file.save(
+                f"{meeting.slug}-slides.pdf", ContentFile(demo_pdf(meeting.title)), save=True
+            )
             Material.objects.create(
                 meeting=meeting,
                 title="Recording",
@@ -244,7 +264,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
         )
         resource.tags.set(Tag.objects.filter(slug__in=tags))
         if n % 3 == 0:
-            resource.file.save(f"{resource.slug}.pdf", ContentFile(TINY_PDF), save=True)
+            resource.file.save(f"{resource.slug}.pdf", ContentFile(demo_pdf(summary)), save=True)
         library.reindex(resource=resource)
 
     Subscriber.objects.create(

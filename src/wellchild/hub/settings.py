@@ -164,6 +164,8 @@ else:
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "hub_cache",
+            # culling (at 300 by default) could drop the pages' generation or a count
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from django.core.cache import cache, caches
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ CHART = "pp"  # Laney's p′ chart: proportions with the large denominators of a
 CACHE_SECONDS = 7 * 24 * 3600
 # d3's month names for the axis, by interface language (English is d3's own)
 TIME_LOCALES = {"es": "es-ES"}
+_DECIMAL = re.compile(r"(\d)\.(\d)")
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ def summary(data: Series) -> list[str]:
     from wellchild.qi import describe
 
     text = str(describe(compute(data), translate=_))  # type: ignore[arg-type]
+    if get_format("DECIMAL_SEPARATOR") != ".":  # 75.75% reads 75,75% in Spanish
+        text = _DECIMAL.sub(rf"\1{get_format('DECIMAL_SEPARATOR')}\2", text)
     return [line.removeprefix("- ") for line in text.splitlines() if line.strip()]
 
 
