@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
-from paths import ROOT
+import pandas as pd
+import pytest
+
+from paths import DATA, ROOT
 from wellchild import config
 from wellchild.cli import command as wellchild_command
 from wellchild.contract.describe import markdown
@@ -130,3 +138,112 @@ def test_measure_rules_md_states_the_shared_rules_the_blocks_use() -> None:
         assert set(load_spec(measure_id)["value_sets"]) <= concepts, measure_id
     assert f"fewer than {SMALL_DENOMINATOR} children" in text
     assert f"from {SMALL.start} to {SMALL.stop - 1} is hidden" in text
+
+
+# Every example runs as written -------------------------------------------------------
+
+#: Examples not run here, each with the reason (and where it is run instead).
+NOT_RUN = {
+    "wellchild demo": "runs the whole pipeline: tests/test_demo.py runs it",
+    "spark://": "needs a Spark cluster: tests/measures run the Spark engine in local mode",
+    "wellchild hub serve": "serves until interrupted: the browser tests in tests/hub serve it",
+    "demo-output/": "publishes into the folder `make demo` writes",
+    "changepassword": "asks for the new password at a terminal",
+}
+#: Examples whose documented outcome is a non-zero exit status.
+EXPECTED_STATUS = {"check --deploy --fail-level WARNING": 1}
+#: The only changes made to an example before it runs: a small population, and absolute
+#: folders made relative to the sandbox.
+REWRITES = ((r"--children \d+", "--children 2000"), (r"(?<![\w.])/(secure|mnt/share|run)/", r"\1/"))
+
+
+def _examples() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", (DOCS / "cli.md").read_text(), re.S)
+    lines = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    # The hub is set up before anything is published to it.
+    init = [line for line in lines if "hub init" in line]
+    rest = [line for line in lines if "hub init" not in line]
+    first = next(i for i, line in enumerate(rest) if "wellchild publish" in line)
+    return rest[:first] + init + rest[first:]
+
+
+def test_every_example_in_help_is_in_cli_md() -> None:
+    documented = " ".join(" ".join(_examples()).split())
+    root = wellchild_command()
+    found: list[tuple[str, str]] = []
+
+    def walk(name: str, command: Any) -> None:
+        for line in (command.epilog or "").splitlines():
+            if line.startswith("    "):
+                found.append((name, " ".join(line.split())))
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(f"{name} {sub_name}", sub)
+
+    walk("wellchild", root)
+    assert len(found) > 40
+    missing = [f"{name}: {example}" for name, example in found if example not in documented]
+    assert not missing, "--help shows examples cli.md lacks:\n" + "\n".join(missing)
+
+
+def _sandbox_files(here: Path) -> None:
+    """The files the examples name that no earlier example writes."""
+    shutil.copytree(DATA / "synthea-r4-bundles" / "bulk-ndjson", here / "bulk-export")
+    shutil.copytree(DATA / "synthea-csv-sample", here / "synthea" / "csv")
+    inputs = DATA / "qicharts2" / "inputs"
+    cdi = pd.read_csv(inputs / "cdi.csv")
+    cdi.rename(columns={"n": "visits"})[["month", "visits"]].to_csv(
+        here / "visits.csv", index=False
+    )
+    nhs = pd.read_csv(inputs / "nhs_accidents.csv")
+    months = pd.date_range("2023-01-01", periods=len(nhs), freq="MS").strftime("%Y-%m-%d")
+    wcv = pd.DataFrame({"month": months, "met": nhs["r"], "eligible": nhs["n"]})
+    wcv.to_csv(here / "wcv.csv", index=False)
+    infections = pd.read_csv(inputs / "hospital_infections.csv").rename(columns={"n": "cases"})
+    infections.to_csv(here / "infections.csv", index=False)
+    (here / "recruited.txt").write_text("P00010\nP00003\n")
+    (here / "recruited.csv").write_text("practice_id\nP00010\nP00003\nP00014\n")
+    (here / "run").mkdir()
+    (here / "run" / "pw").write_text("a long coordinator password 42\n")
+
+
+def _before(example: str, here: Path) -> None:
+    """Inputs an example needs from the examples before it."""
+    if "load /secure/extract-2025-06" in example:
+        shutil.copytree(here / "data" / "synthetic", here / "secure" / "extract-2025-06")
+    if "referrals import march-statuses.csv" in example:
+        register = pd.read_csv(here / "outreach" / "P00010" / "referral_register.csv", dtype=str)
+        assert len(register), "P00010 has no child on its gap list"
+        register = register.assign(status="given", status_date="2025-01-15")
+        register.to_csv(here / "march-statuses.csv", index=False)
+
+
+@pytest.mark.slow
+def test_every_example_in_cli_md_runs_as_written(tmp_path: Path) -> None:
+    here = tmp_path
+    _sandbox_files(here)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WELLCHILD_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        WELLCHILD_HUB_DATA_DIR=str(here / "hub"),
+        WELLCHILD_HUB_SITE_URL="http://hub.test",
+        COLUMNS="120",
+    )
+    ran = 0
+    for example in _examples():
+        if any(marker in example for marker in NOT_RUN):
+            continue
+        command = example
+        for pattern, replacement in REWRITES:
+            command = re.sub(pattern, replacement, command)
+        _before(example, here)
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=here, env=env, capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, check=False, timeout=900,
+        )  # fmt: skip
+        expected = next((s for k, s in EXPECTED_STATUS.items() if k in example), 0)
+        said = done.stdout[-2000:] + done.stderr[-2000:]
+        assert done.returncode == expected, f"{example}\n exit {done.returncode}:\n{said}"
+        assert "Traceback" not in said, f"{example}\n{said}"
+        ran += 1
+    assert ran >= 40

@@ -225,7 +225,8 @@ def load(
 
 
 @app.command(
-    epilog="Examples:\n\n    wellchild status\n\n    wellchild status --db store.duckdb --json"
+    epilog="Examples:\n\n    wellchild status\n\n"
+    "    wellchild status --db /secure/wellchild.duckdb --json"
 )
 def status(
     db: DbOption = None,
@@ -300,7 +301,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
     "    wellchild measure --year 2024\n\n"
     "    wellchild measure --year 2024 --baseline-year 2021 --measure wcv_6m --public --out pub\n\n"
     "    wellchild measure --year 2024 --as-of 2024-09-30 --program-start 2024-01-01 "
-    "--measure dental_12m --measure dental_after_pcp\n\n"
+    "--measure dental_12m --measure dental_after_pcp --out dental-2024-09\n\n"
     "    wellchild measure --year 2024 --engine spark --spark-master spark://head:7077 "
     "--input hdfs:///wellchild/store-2024"
 )
@@ -514,7 +515,7 @@ def _month(value: str | None, option: str) -> dt.date | None:
     "qi-series",
     epilog="Examples:\n\n"
     "    wellchild qi-series --measure wcv_6m --county 06037 --out wcv_6m-la.csv\n\n"
-    "    wellchild qi-series --measure w30_1 --practice P0042 --from 2023-01 --to 2024-12\n\n"
+    "    wellchild qi-series --measure w30_1 --practice P00010 --from 2023-01 --to 2024-12\n\n"
     "    wellchild qi-chart wcv_6m-la.csv --x month --y numerator --n denominator "
     "--chart pp --out wcv_6m-la.png",
 )

@@ -23,7 +23,7 @@ QI_CHART_EPILOG = (
     "    wellchild qi-chart wcv.csv --x month --y met --n eligible --chart pp "
     "--part 12 --rules ihi --target 0.6 --out wcv.svg\n\n"
     "    wellchild qi-chart infections.csv --x month --y cases --n days --chart u "
-    "--multiply 10000 --facet infection --out infections.csv"
+    "--multiply 10000 --facet infection --out infections.png"
 )
 
 

@@ -21,12 +21,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PUBLISH_EPILOG = (
     "Examples:\n\n"
-    '    wellchild publish --run measures-2025 --label "MY2025" --public\n\n'
-    '    wellchild publish --run measures-2025 --label "MY2025 Q3" --db /secure/wellchild.duckdb '
-    "--outreach pilot/outreach\n\n"
-    '    wellchild publish --run measures-2025 --label "MY2025" --months 0'
+    '    wellchild publish --run measures-2024 --label "MY2024" --public --months 6\n\n'
+    '    wellchild publish --run measures-2024 --label "MY2024" --outreach outreach\n\n'
+    '    wellchild publish --run dental-2024-09 --label "Dental, September 2024" '
+    "--db /secure/wellchild.duckdb"
 )
-WITHDRAW_EPILOG = 'Example:\n\n    wellchild withdraw --label "MY2025 Q3"'
+WITHDRAW_EPILOG = 'Example:\n\n    wellchild withdraw --label "MY2024"'
 
 
 def _django() -> None:

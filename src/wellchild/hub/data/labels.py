@@ -15,19 +15,10 @@ import yaml
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# The measures in the order MEASURES.md lists them (wellchild.measures.registry.ORDER).
-MEASURE_IDS = (
-    "w30_1",
-    "w30_2",
-    "wcv_6m",
-    "wcv",
-    "oev",
-    "tfl",
-    "pdent",
-    "adv",
-    "dental_12m",
-    "dental_after_pcp",
-)
+from wellchild.measures import ids
+
+# The measures in the order docs/measure-rules.md lists them.
+MEASURE_IDS = ids.ORDER
 
 # The strata a visitor may read. The summary's ``practice`` stratum is left off the public
 # pages: naming practices publicly is the collaborative's decision, not the software's.
