@@ -40,6 +40,20 @@ def _retire_pages_on_change() -> None:
             post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pages.{label}-")
     run_published.connect(changed, weak=False, dispatch_uid="pages.published")
     run_withdrawn.connect(changed, weak=False, dispatch_uid="pages.withdrawn")
+    # connected here, after the portal's receiver (whose answer publishing reports first)
+    run_published.connect(_prepare_charts, weak=False, dispatch_uid="data.prepare_charts")
+
+
+def _prepare_charts(*, run: object, **_signal: object) -> None:
+    """Work out the run's charts once it is committed (publishing is one transaction)."""
+    from django.db import transaction
+
+    from wellchild.hub.data import charts
+    from wellchild.hub.data.models import Run
+
+    if isinstance(run, Run):
+        published = run
+        transaction.on_commit(lambda: charts.prepare(published))
 
 
 class HubAdminConfig(admin_apps.AdminConfig):
