@@ -71,7 +71,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
-    published = _publish(measures, out / "pilot" / "outreach", db, year, console)
+    published = _publish(measures, out / "pilot" / "portal", db, year, console)
 
     console.rule("7. FHIR in and out, and linkage without a shared id")
     charts.update(interop_demo.run(out / "interop", year, console))

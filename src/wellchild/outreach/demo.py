@@ -3,7 +3,9 @@ top three, and write the evaluation report with them as the participating practi
 
 Everything happens on the pilot's timeline: practices are ranked and their folders
 built on the programme start (1 January), so the children the folders name are the
-cohort the evaluation (1 January to 31 December) follows."""
+cohort the evaluation (1 January to 31 December) follows. The practice portal gets the
+same practices' lists as of 31 December (``portal/``), the date of the measure run it
+is published with."""
 
 from __future__ import annotations
 
@@ -47,6 +49,10 @@ def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
             )
             outputs[f"Outreach {practice_id}"] = folder.path
         result = evaluate(engine, start, as_of, recruited, read_register(db))
+        # The practice portal works the lists of the measure run's date (31 December),
+        # the practices' current lists; the cohort folders above stay as they were.
+        for practice_id in recruited:
+            build_folder(engine, db, practice_id, as_of, out / "portal", places)
     finally:
         engine.close()
     report = write_report(result, out / "evaluation", public=True)
