@@ -149,6 +149,7 @@ NOT_RUN = {
     "wellchild hub serve": "serves until interrupted: the browser tests in tests/hub serve it",
     "demo-output/": "publishes into the folder `make demo` writes",
     "changepassword": "asks for the new password at a terminal",
+    "catalogue import": "rewrites the package's own catalogue: tests/outreach import into a copy",
 }
 #: Examples whose documented outcome is a non-zero exit status.
 EXPECTED_STATUS = {"check --deploy --fail-level WARNING": 1}

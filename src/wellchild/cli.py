@@ -330,8 +330,7 @@ def measure(
         list[str] | None,
         typer.Option(
             "--measure",
-            help="A measure to run (repeat for several): " + ", ".join(ids.ORDER) + ". "
-            "Default: all.",
+            help="A measure to run, all by default; repeat for several: " + ", ".join(ids.ORDER),
             show_default=False,
         ),
     ] = None,
@@ -359,8 +358,8 @@ def measure(
         bool,
         typer.Option(
             "--public",
-            help="Write only a publishable summary.csv: small cells suppressed and the "
-            "result attacked; no long table (use a folder of its own).",
+            help="Write only summary.csv, small cells suppressed and attack-checked "
+            "(no long table).",
         ),
     ] = False,
     telehealth: Annotated[

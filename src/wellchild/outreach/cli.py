@@ -428,6 +428,9 @@ catalogue_app = typer.Typer(
     name="catalogue",
     help="Translation review of the family documents' message catalogues: export a "
     "language to a workbook, import it back reviewed.",
+    epilog="Examples:\n\n"
+    "    wellchild catalogue export --language es --out review-es.xlsx\n\n"
+    "    wellchild catalogue import review-es.xlsx",
     no_args_is_help=True,
 )
 
