@@ -34,5 +34,7 @@ def test_the_demo_runs_every_step_and_its_outputs_exist(tmp_path: Path) -> None:
         assert path.exists(), path
     assert "precision" in text
     # The FHIR round trip runs on the sample shipped with the package, never skipped.
-    assert "FHIR in: Synthea's sample bundles → the six files (member 3," in text
-    assert "FHIR out:" in text
+    assert "FHIR in: Synthea sample bundles → the six files (member 4," in text
+    # Real rates and real gaps, not an empty round trip.
+    assert re.search(r"wcv: [1-9]\d* of [1-9]\d* \(", text), "no well-child rate from FHIR"
+    assert re.search(r"FHIR out: .* [1-9]\d* gaps-in-care bundles \([1-9]\d* open", text)
