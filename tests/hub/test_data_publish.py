@@ -309,3 +309,42 @@ def test_hub_init_without_a_terminal_says_what_it_did_not_do(tmp_path: Path) -> 
         "No coordinator account was created: WELLCHILD_HUB_ADMIN_PASSWORD (or _FILE) not set "
         "and no terminal to ask at." in done.stdout
     )
+
+
+def test_a_county_with_no_child_in_the_runs_december_shows_its_zero() -> None:
+    # The summary leaves out a county with no child in it; the series of the run's own
+    # period may still list it at 0 (it has children in other months). December must show
+    # that 0: hiding it would be a cell the sums prove to be 0, and publishing would fail.
+    december = pd.Timestamp("2024-12-01").date()
+    window = {"window_start": "2024-01-01", "window_end": "2024-12-31"}
+    series = pd.DataFrame(
+        {
+            "measure_id": "w30_1",
+            "scope": ["all", "county", "county", "county"],
+            "key": ["", "06005", "06037", "06067"],
+            "month": december,
+            **window,
+            "denominator": [81, 0, 67, 14],
+            "numerator": [40, 0, 31, 9],
+        }
+    )
+    summary = pd.DataFrame(
+        {
+            "measure_id": "w30_1",
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+            "dimension": ["total", "county", "county"],
+            "group": ["all", "06037", "06067"],
+            "denominator": [81, 67, 14],
+            "numerator": [40, 31, 9],
+        }
+    )
+    shown = summary.assign(numerator=pd.array([40, pd.NA, pd.NA], dtype="Int64"))
+    points = policy.follow(
+        policy.suppress_series(series), shown, published_truth=summary, same_children=True
+    )
+    zero = points[points["key"] == "06005"].iloc[0]
+    counts = [zero["denominator"], zero["numerator"]]
+    assert not any(pd.isna(c) for c in counts) and [int(c) for c in counts] == [0, 0]
+    assert points.loc[points["key"] == "06037", "numerator"].isna().all()
+    policy.check_series(points, series)

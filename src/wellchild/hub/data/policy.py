@@ -153,7 +153,8 @@ def follow(
     counts, where known. A month coincides with a summary when its window is the
     summary's period for that measure and, unless ``same_children`` says so, every count
     both tell agrees (the same children were counted). Such a month then shows what the
-    summary shows and hides the rest.
+    summary shows, and the zeros of groups the summary leaves out for having no child,
+    and hides the rest.
     """
     if points.empty or published.empty:
         return points
@@ -192,7 +193,14 @@ def follow(
                 continue
         for cell, i in cells.items():
             for kind in KINDS:
-                shown = _count(published.at[found[cell], kind]) if cell in found else None
+                if cell in found:
+                    shown = _count(published.at[found[cell], kind])
+                else:
+                    # a summary lists every group with a child in it: a group it leaves
+                    # out has none, which the month may show (zeros are shown); any
+                    # other count of it is one the summary never published
+                    own = _count(mine.at[i, kind])
+                    shown = 0 if own == 0 else None
                 out.at[i, kind] = pd.NA if shown is None else shown
     return out
 
