@@ -10,7 +10,6 @@ evidence MeasureReport. Every resource is validated with ``fhir.resources`` befo
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic_core import to_json
 
 from wellchild.errors import InputError
 
@@ -437,4 +437,6 @@ def _by_member(rows: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
 
 def _write(path: Path, resource: Resource) -> None:
     validate(resource)
-    path.write_text(json.dumps(resource, indent=1) + "\n", encoding="utf-8")
+    # pydantic's serialiser (the models' own) writes the same JSON as json.dumps, in UTF-8,
+    # several times faster: a state's gap bundles are millions of objects
+    path.write_bytes(to_json(resource, indent=1) + b"\n")
