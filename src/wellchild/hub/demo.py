@@ -1,7 +1,16 @@
-"""Synthetic demo content: organizations, people, meetings, materials and resources.
+"""The hub's part of ``wellchild demo``: synthetic content (organizations, people,
+meetings, materials and resources), the demo's measure run published on the dashboards
+with its outreach folders in the practice portal, and the demo logins.
 
 Every name is invented and every address is at example.org (reserved for examples), so
 nothing here is about a real person or organization.
+
+The demo hub keeps its database between runs of the demo. When a new demo run differs
+from the one published before under the same label, the earlier one is withdrawn and
+renamed, as a coordinator would do, so the label shows the newest figures.
+
+This module is imported before Django is set up (:func:`prepare` sets it up), so the
+models and the apps' modules are imported inside the functions that use them.
 """
 
 from __future__ import annotations
@@ -330,3 +339,39 @@ def prepare(data_dir: Path, *, console: Console) -> None:
     console.print(f"Demo logins, password {logins.password}:")
     for role, login in logins.accounts.items():
         console.print(f"  {role:<22} {login}")
+
+
+@dataclass(frozen=True)
+class Published:
+    label: str
+    slug: str
+    nurse: str
+    practice: str | None
+
+
+def publish_demo(run_dir: Path, *, outreach_dir: Path, db: Path, label: str) -> Published:
+    """Publish ``run_dir`` publicly as ``label`` and attach the demo practice login."""
+    # Django set-up: the apps' modules import their models
+    from wellchild.hub.data import publishing
+    from wellchild.hub.data.models import Run
+    from wellchild.hub.data.runfolder import read_run
+    from wellchild.hub.portal.demo import attach_demo_staff
+
+    folder = read_run(run_dir)
+    earlier = Run.objects.filter(label=label).exclude(fingerprint=folder.fingerprint).first()
+    if earlier is not None:
+        if earlier.withdrawn_at is None:
+            publishing.withdraw_run(label=label)
+            earlier.refresh_from_db()
+        earlier.label = f"{label}, withdrawn {earlier.withdrawn_at:%Y-%m-%d %H:%M:%S}"
+        earlier.save(update_fields=["label"])
+    series = None
+    if not Run.objects.filter(fingerprint=folder.fingerprint).exists():
+        series = publishing.prepare_series(folder, db=db, months=publishing.DEFAULT_MONTHS)
+    outcome = publishing.publish_run(
+        folder=folder, label=label, public=True, series=series, outreach_dir=outreach_dir, db=db
+    )
+    staff = attach_demo_staff()
+    return Published(
+        label=outcome.run.label, slug=outcome.run.slug, nurse=staff.email, practice=staff.practice
+    )

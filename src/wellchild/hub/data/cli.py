@@ -15,6 +15,7 @@ from rich.console import Console
 
 from wellchild import config
 from wellchild.errors import WellchildError
+from wellchild.hub import setup, setup_site
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,11 +31,8 @@ WITHDRAW_EPILOG = 'Example:\n\n    wellchild withdraw --label "MY2024"'
 
 
 def _django() -> None:
-    from wellchild.hub.cli import _django as setup
-
+    """Set Django up and check the hub's database is ready for a command."""
     setup()
-    from wellchild.hub import setup_site
-
     setup_site.require_ready()
 
 

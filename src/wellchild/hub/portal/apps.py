@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from wellchild.hub.data.signals import run_published, run_withdrawn
-        from wellchild.hub.portal import receivers, rules  # noqa: F401  (named permissions)
+        from wellchild.hub.portal import receivers
 
         run_published.connect(receivers.published, dispatch_uid="portal.published")
         run_withdrawn.connect(receivers.withdrawn, dispatch_uid="portal.withdrawn")
