@@ -36,6 +36,15 @@ def _django() -> None:
     setup_site.require_ready()
 
 
+def _months_note(db: Path | None, months: int) -> str | None:
+    """Why a run gets no monthly series, if it gets none."""
+    if months == 0:
+        return "No monthly series: --months 0."
+    if db is None or not db.exists():
+        return f"No monthly series: no store at {db} (give --db the run's store to add them)."
+    return None
+
+
 def publish_command(
     run_dir: Annotated[
         Path,
@@ -86,6 +95,8 @@ def publish_command(
     from wellchild.engines.duckdb_store import default_db
     from wellchild.hub.data.runfolder import read_run
 
+    if not label.strip():
+        raise WellchildError("--label must not be empty.", hint='For example --label "MY2025"')
     folder = read_run(run_dir)
     if outreach is None and (run_dir / "outreach").is_dir():
         outreach = run_dir / "outreach"
@@ -102,33 +113,47 @@ def publish_command(
         )
     store = db if db is not None else default_db()
     _django()
-    from wellchild.hub.data import publishing
+    from wellchild.hub.data import monthly, publishing
     from wellchild.hub.data.models import Run
 
     existing = Run.objects.filter(fingerprint=folder.fingerprint).first()
     notes: list[str] = []
     series = None
     if existing is None:
-        note = publishing.months_note(store if store.exists() else None, months)
+        note = _months_note(store if store.exists() else None, months)
         if note is None:
             with err.status("Computing the monthly series…") as status:
-                series = publishing.prepare_series(
-                    folder,
-                    db=store,
-                    months=months,
-                    progress=lambda text: status.update(f"Monthly series: {text}"),
-                )
+                try:
+                    series = publishing.prepare_series(
+                        folder,
+                        db=store,
+                        months=months,
+                        progress=lambda text: status.update(f"Monthly series: {text}"),
+                    )
+                except monthly.NotThisStore as exc:
+                    raise WellchildError(
+                        exc.message,
+                        hint="Give --db the store the run was measured from, or --months 0 "
+                        "to publish without monthly series.",
+                    ) from None
         else:
             notes.append(note)
-    outcome = publishing.publish_run(
-        folder=folder,
-        label=label,
-        public=public,
-        series=series,
-        outreach_dir=outreach,
-        db=store if store.exists() else None,
-        notes=notes,
-    )
+    try:
+        outcome = publishing.publish_run(
+            folder=folder,
+            label=label,
+            public=public,
+            series=series,
+            outreach_dir=outreach,
+            db=store if store.exists() else None,
+            notes=notes,
+        )
+    except publishing.LabelTaken as exc:
+        raise WellchildError(
+            exc.message,
+            hint=f'Choose another label, e.g. --label "{exc.label} (2)", or withdraw that run '
+            "first if this one replaces it.",
+        ) from None
     run = outcome.run
     visibility = "public" if run.public else "a draft (coordinators only)"
     if outcome.created:

@@ -62,7 +62,7 @@ class Loaded:
         if not self.gap_lists:
             return (
                 f"Practice portal: {self.practices:,} practice(s) with their rates; no gap "
-                "lists (give --outreach with the outreach folders to load them)."
+                "lists (publishing the run again with its outreach folders loads them)."
             )
         return (
             f"Practice portal: {self.practices:,} practice(s); {self.gap_lists:,} gap "
