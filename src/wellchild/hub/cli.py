@@ -22,6 +22,7 @@ from wellchild.hub import (
     setup,
     setup_site,
 )
+from wellchild.hub.demo import load_demo
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -113,8 +114,6 @@ def init(
                 markup=False,
             )
     if demo:
-        from wellchild.hub.demo import load_demo
-
         logins = load_demo()
         out.print(f"Demo content loaded. Demo logins (password for each: {logins.password}):")
         for role, login in logins.accounts.items():
@@ -228,6 +227,7 @@ def manage(
     ] = None,
 ) -> None:
     """Run any Django management command against the hub's settings."""
+    # Django is the hub's optional dependency, loaded only by the commands that need it
     from django.core.management import execute_from_command_line
 
     setup()

@@ -16,12 +16,14 @@ models and the apps' modules are imported inside the functions that use them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from wellchild.hub import setup, setup_site
 from wellchild.hub.demo_login import DEMO_PASSWORD
 
 if TYPE_CHECKING:
@@ -182,6 +184,7 @@ class DemoLogins:
 
 def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     """Fill an empty hub with demo content; running it again adds nothing."""
+    # Django set-up: prepare() sets Django up after this module is imported
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
@@ -283,6 +286,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
 
 
 def _demo_person(name: str, title: str, *, org: Organization | None, admin: bool) -> None:
+    # Django set-up: prepare() sets Django up after this module is imported
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -311,6 +315,7 @@ def _demo_accounts() -> dict[str, str]:
 
 
 def _slug(text: str) -> str:
+    # Django is the hub's optional dependency: this module is imported without it
     from django.utils.text import slugify
 
     return slugify(text)[:200]
@@ -325,10 +330,6 @@ def _second_tuesday(today: dt.date, *, months_back: int) -> dt.date:
 
 def prepare(data_dir: Path, *, console: Console) -> None:
     """``wellchild demo``'s hub step: a demo site in ``data_dir``, ready for ``hub serve``."""
-    import os
-
-    from wellchild.hub import setup, setup_site
-
     os.environ["WELLCHILD_HUB_DATA_DIR"] = str(data_dir)
     setup_site.prepare_data_dir(data_dir, production=False)
     setup()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django_otp import user_has_device
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
@@ -99,7 +100,5 @@ add_perm("portal.manage_staff", is_admin_of_its_organization | is_coordinator)
 
 def second_factor_satisfied(request: HttpRequest) -> bool:
     """True unless the user has an authenticator set up and has not entered a code yet."""
-    from django_otp import user_has_device
-
     user = request.user
     return not user_has_device(user) or bool(getattr(user, "is_verified", lambda: False)())

@@ -218,7 +218,7 @@ def organization_manage(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        domain.update_organization(organization=form.save(commit=False))
         messages.success(request, _("The organization's page is saved."))
         return redirect("organization-manage", slug=org.slug)
     return render(

@@ -92,6 +92,7 @@ def publish_command(
     (counts 1–10 suppressed, with complementary suppression), and monthly series per
     county for the run and control charts. Publishing the same run again adds nothing,
     except gap lists given with --outreach, which the practice portal then loads."""
+    # heavy: DuckDB and pandas load only when a run is published, not for `wellchild --help`
     from wellchild.engines.duckdb_store import default_db
     from wellchild.hub.data.runfolder import read_run
 
@@ -113,6 +114,7 @@ def publish_command(
         )
     store = db if db is not None else default_db()
     _django()
+    # Django set-up: the models load once setup() has run
     from wellchild.hub.data import monthly, publishing
     from wellchild.hub.data.models import Run
 
@@ -201,6 +203,7 @@ def withdraw_command(
     """Take a published run off the dashboards (and its member rows out of the practice
     portal). The record of it stays; publishing the same run again puts it back."""
     _django()
+    # Django set-up: the models load once setup() has run
     from wellchild.hub.data import publishing
 
     run = publishing.withdraw_run(label=label)

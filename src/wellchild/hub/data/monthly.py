@@ -53,6 +53,7 @@ def compute(
     progress: Callable[[str], None] = lambda text: None,
 ) -> pd.DataFrame:
     """Full-count series (columns :data:`COLUMNS`) for every measure and scope of ``plan``."""
+    # heavy: Ibis and DuckDB load only when the series are computed
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.measures.context import Settings
     from wellchild.measures.registry import get

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wellchild.hub import translated
-from wellchild.hub.data import access, charts, dashboards, labels
+from wellchild.hub.data import access, charts, dashboards, domain, labels
 from wellchild.hub.data.forms import AimForm, CycleForm
 from wellchild.hub.data.models import Aim, Cycle, Run, RunMeasure, Scope, Team
 
@@ -222,11 +222,7 @@ def _edit(
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.team = team
-        if isinstance(saved, Cycle) and saved.created_by_id is None:
-            saved.created_by = request.user  # type: ignore[assignment]
-        saved.save()
+        domain.record_work(item=form.save(commit=False), team=team, by=request.user)
         return redirect("data:team", slug=team.slug)
     return render(request, "data/team_form.html", {"team": team, "form": form, "title": title})
 
