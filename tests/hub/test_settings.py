@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import gettext
 import os
 import subprocess
 import sys
@@ -51,53 +49,3 @@ def test_production_without_a_secret_key_stops_with_a_clear_message(tmp_path: Pa
     assert result.returncode == 2
     assert "WELLCHILD_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-HUB = Path(__file__).parents[2] / "src" / "wellchild" / "hub"
-
-
-def _po_catalogue(path: Path) -> dict[object, str]:
-    """A ``.po`` file's translations keyed as :mod:`gettext` keys a compiled catalogue
-    (``msgctxt\\x04msgid``; ``(msgid, n)`` for plural forms), untranslated ones left out
-    as ``msgfmt`` leaves them out."""
-    entries: list[dict[str, str]] = []
-    entry: dict[str, str] = {}
-    field = ""
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            if not line and entry:
-                entries.append(entry)
-                entry = {}
-            continue
-        if line.startswith('"'):
-            entry[field] += ast.literal_eval(line)
-            continue
-        field, _, value = line.partition(" ")
-        if field in ("msgctxt", "msgid") and any(f.startswith("msgstr") for f in entry):
-            entries.append(entry)  # the next entry, with no blank line between
-            entry = {}
-        entry[field] = ast.literal_eval(value)
-    catalogue: dict[object, str] = {}
-    for e in entries:
-        if not e["msgid"]:
-            continue  # the header, which msgfmt rewrites
-        key = e["msgid"] if "msgctxt" not in e else f"{e['msgctxt']}\x04{e['msgid']}"
-        forms = sorted(f for f in e if f.startswith("msgstr["))
-        if forms and all(e[f] for f in forms):
-            catalogue.update({(key, n): e[f] for n, f in enumerate(forms)})
-        elif e.get("msgstr"):
-            catalogue[key] = e["msgstr"]
-    return catalogue
-
-
-def test_the_hub_has_one_catalogue_per_language_and_its_compiled_copy_is_current() -> None:
-    """Every app's words are in hub/locale (Django finds no other catalogue of the hub),
-    and the committed .mo says exactly what the .po says: a .po changed without
-    ``compilemessages`` fails here."""
-    catalogues = sorted(p.relative_to(HUB) for p in HUB.rglob("*.po"))
-    assert catalogues == [Path("locale/es/LC_MESSAGES/django.po")]
-    for po in catalogues:
-        with (HUB / po).with_suffix(".mo").open("rb") as compiled:
-            found = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
-        assert {k: v for k, v in found.items() if k} == _po_catalogue(HUB / po)
