@@ -1,9 +1,12 @@
 """The learning-community hub: a Django site inside the wellchild package.
 
-Four apps, each with slim models, a ``domain`` module of keyword-only functions, forms and
-plain function views: ``community`` (people, organizations, the directory, contact),
-``mailing`` (the list and its background sender), ``meetings`` and ``library``. Settings
-come from wellchild's settings registry (:mod:`wellchild.hub.conf`).
+Community apps (``community``: people, organizations, the directory, contact;
+``mailing``: the list and its background sender; ``meetings``; ``library``) and data apps
+(``data``: the published runs' dashboards and the teams' work; ``portal``: the practices'
+member-level rows). Each has slim models, its own ``urls.py``, an ``access`` module for who
+may see what, a ``domain`` module for its rules, forms and plain function views; every
+permission is in :mod:`wellchild.hub.roles` (docs/architecture-hub.md). Settings come
+from wellchild's settings registry (:mod:`wellchild.hub.conf`).
 """
 
 from __future__ import annotations
