@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from wellchild.hub.data.demo import Published
+    from wellchild.hub.demo import Published
 
 DEMO_SEED = 20240601
 LOS_ANGELES = "06037"
@@ -93,7 +93,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
 def _publish(measures: Path, outreach: Path, db: Path, year: int, console: Console) -> Published:
     """Put the measure run on the hub: suppressed rates and monthly series on the public
     dashboards, the outreach folders' gap lists in the practice portal."""
-    from wellchild.hub.data.demo import publish_demo
+    from wellchild.hub.demo import publish_demo
 
     published = publish_demo(measures, outreach_dir=outreach, db=db, label=f"MY{year} (demo)")
     console.print(

@@ -186,18 +186,20 @@ def test_a_label_names_one_run(tmp_path: Path) -> None:
     _publish()
     other = read_run(_copy(tmp_path))
     other = other.__class__(other.path, other.info, other.summary, "0" * 64)
-    with pytest.raises(WellchildError, match="belongs to another run"):
+    with pytest.raises(WellchildError, match="belongs to another run") as raised:
         publishing.publish_run(
             folder=other, label="MY2024", public=True, series=None, outreach_dir=None, db=None
         )
+    assert "--" not in str(raised.value)  # the command line names its own flags
 
 
 def test_a_store_that_counts_other_children_is_refused() -> None:
     run = tiny_run()
     other = run.folder.summary.copy()
     other.loc[other["dimension"] == "total", "numerator"] += 1
-    with pytest.raises(WellchildError, match="was not measured from this store"):
+    with pytest.raises(WellchildError, match="was not measured from this store") as raised:
         monthly.check_against_summary(run.series, other, db=run.db)
+    assert "--" not in str(raised.value)  # the command line names its own flags
 
 
 def test_the_month_of_the_runs_own_period_hides_what_the_summary_hides() -> None:
@@ -282,6 +284,9 @@ def test_the_commands_publish_say_so_again_and_withdraw(tmp_path: Path) -> None:
     )
     assert missing.returncode == 2
     assert "no such store" in missing.stderr
+    blank = wellchild("publish", "--run", run, "--label", " ", "--months", "0")
+    assert blank.returncode == 2
+    assert "--label must not be empty" in blank.stderr
     gone = wellchild("withdraw", "--label", "my2024")  # the address, as in /data/runs/my2024/
     assert gone.returncode == 0
     assert "Withdrawn: 'MY2024'" in gone.stdout

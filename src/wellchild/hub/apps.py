@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from wellchild.hub import (
+    pagecache,
+    roles,  # noqa: F401  (registers the named permissions)
+)
+from wellchild.hub.data.signals import run_published, run_withdrawn
 
 
 class HubConfig(AppConfig):
@@ -13,8 +21,6 @@ class HubConfig(AppConfig):
     verbose_name = "wellchild hub"
 
     def ready(self) -> None:
-        from wellchild.hub import roles  # noqa: F401  (registers the named permissions)
-
         _retire_pages_on_change()
 
 
@@ -23,13 +29,6 @@ PAGE_APPS = ("community", "meetings", "library", "data")
 
 
 def _retire_pages_on_change() -> None:
-    from django.apps import apps
-    from django.db import transaction
-    from django.db.models.signals import post_delete, post_save
-
-    from wellchild.hub import pagecache
-    from wellchild.hub.data.signals import run_published, run_withdrawn
-
     def changed(**_signal: object) -> None:
         # after the commit: a page made before then would show the old rows again
         transaction.on_commit(pagecache.invalidate)
@@ -46,8 +45,7 @@ def _retire_pages_on_change() -> None:
 
 def _prepare_charts(*, run: object, **_signal: object) -> None:
     """Work out the run's charts once it is committed (publishing is one transaction)."""
-    from django.db import transaction
-
+    # Django set-up: this module is loaded before the models are
     from wellchild.hub.data import charts
     from wellchild.hub.data.models import Run
 

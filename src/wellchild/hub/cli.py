@@ -17,8 +17,12 @@ import typer
 from rich.console import Console
 
 from wellchild import config
-from wellchild.errors import WellchildError
-from wellchild.hub import conf  # noqa: F401  (registers the hub's settings)
+from wellchild.hub import (
+    conf,  # noqa: F401  (registers the hub's settings)
+    setup,
+    setup_site,
+)
+from wellchild.hub.demo import load_demo
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -30,18 +34,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
-
-
-def _django() -> None:
-    from wellchild.hub import setup
-
-    try:
-        setup()
-    except ModuleNotFoundError as exc:
-        raise WellchildError(
-            f"The hub needs the package {exc.name!r}, which is not installed.",
-            hint="pip install 'wellchild[hub]'",
-        ) from None
 
 
 def _data_dir() -> Path:
@@ -81,11 +73,9 @@ def init(
 
     Safe to run again after an upgrade: it applies new migrations and changes nothing else.
     """
-    from wellchild.hub import setup_site
-
     data_dir = _data_dir()
     setup_site.prepare_data_dir(data_dir, production=config.get("hub_production"))
-    _django()
+    setup()
     setup_site.migrate(quiet=True)
     out.print(f"Database ready ({setup_site.database_label()}); files in {data_dir}")
     role = app_role or config.get("hub_app_role")
@@ -124,8 +114,6 @@ def init(
                 markup=False,
             )
     if demo:
-        from wellchild.hub.demo import load_demo
-
         logins = load_demo()
         out.print(f"Demo content loaded. Demo logins (password for each: {logins.password}):")
         for role, login in logins.accounts.items():
@@ -153,9 +141,7 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the hub, with the background mail sender beside it, until interrupted."""
-    from wellchild.hub import setup_site
-
-    _django()
+    setup()
     setup_site.require_ready()
     python = sys.executable
     if dev:
@@ -241,7 +227,8 @@ def manage(
     ] = None,
 ) -> None:
     """Run any Django management command against the hub's settings."""
+    # Django is the hub's optional dependency, loaded only by the commands that need it
     from django.core.management import execute_from_command_line
 
-    _django()
+    setup()
     execute_from_command_line(["wellchild hub manage", *(args or []), *ctx.args])

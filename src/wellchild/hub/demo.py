@@ -1,18 +1,29 @@
-"""Synthetic demo content: organizations, people, meetings, materials and resources.
+"""The hub's part of ``wellchild demo``: synthetic content (organizations, people,
+meetings, materials and resources), the demo's measure run published on the dashboards
+with its outreach folders in the practice portal, and the demo logins.
 
 Every name is invented and every address is at example.org (reserved for examples), so
 nothing here is about a real person or organization.
+
+The demo hub keeps its database between runs of the demo. When a new demo run differs
+from the one published before under the same label, the earlier one is withdrawn and
+renamed, as a coordinator would do, so the label shows the newest figures.
+
+This module is imported before Django is set up (:func:`prepare` sets it up), so the
+models and the apps' modules are imported inside the functions that use them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from wellchild.hub import setup, setup_site
 from wellchild.hub.demo_login import DEMO_PASSWORD
 
 if TYPE_CHECKING:
@@ -173,6 +184,7 @@ class DemoLogins:
 
 def load_demo(*, today: dt.date | None = None) -> DemoLogins:
     """Fill an empty hub with demo content; running it again adds nothing."""
+    # Django set-up: prepare() sets Django up after this module is imported
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
@@ -274,6 +286,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoLogins:
 
 
 def _demo_person(name: str, title: str, *, org: Organization | None, admin: bool) -> None:
+    # Django set-up: prepare() sets Django up after this module is imported
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -302,6 +315,7 @@ def _demo_accounts() -> dict[str, str]:
 
 
 def _slug(text: str) -> str:
+    # Django is the hub's optional dependency: this module is imported without it
     from django.utils.text import slugify
 
     return slugify(text)[:200]
@@ -316,10 +330,6 @@ def _second_tuesday(today: dt.date, *, months_back: int) -> dt.date:
 
 def prepare(data_dir: Path, *, console: Console) -> None:
     """``wellchild demo``'s hub step: a demo site in ``data_dir``, ready for ``hub serve``."""
-    import os
-
-    from wellchild.hub import setup, setup_site
-
     os.environ["WELLCHILD_HUB_DATA_DIR"] = str(data_dir)
     setup_site.prepare_data_dir(data_dir, production=False)
     setup()
@@ -330,3 +340,39 @@ def prepare(data_dir: Path, *, console: Console) -> None:
     console.print(f"Demo logins, password {logins.password}:")
     for role, login in logins.accounts.items():
         console.print(f"  {role:<22} {login}")
+
+
+@dataclass(frozen=True)
+class Published:
+    label: str
+    slug: str
+    nurse: str
+    practice: str | None
+
+
+def publish_demo(run_dir: Path, *, outreach_dir: Path, db: Path, label: str) -> Published:
+    """Publish ``run_dir`` publicly as ``label`` and attach the demo practice login."""
+    # Django set-up: the apps' modules import their models
+    from wellchild.hub.data import publishing
+    from wellchild.hub.data.models import Run
+    from wellchild.hub.data.runfolder import read_run
+    from wellchild.hub.portal.demo import attach_demo_staff
+
+    folder = read_run(run_dir)
+    earlier = Run.objects.filter(label=label).exclude(fingerprint=folder.fingerprint).first()
+    if earlier is not None:
+        if earlier.withdrawn_at is None:
+            publishing.withdraw_run(label=label)
+            earlier.refresh_from_db()
+        earlier.label = f"{label}, withdrawn {earlier.withdrawn_at:%Y-%m-%d %H:%M:%S}"
+        earlier.save(update_fields=["label"])
+    series = None
+    if not Run.objects.filter(fingerprint=folder.fingerprint).exists():
+        series = publishing.prepare_series(folder, db=db, months=publishing.DEFAULT_MONTHS)
+    outcome = publishing.publish_run(
+        folder=folder, label=label, public=True, series=series, outreach_dir=outreach_dir, db=db
+    )
+    staff = attach_demo_staff()
+    return Published(
+        label=outcome.run.label, slug=outcome.run.slug, nurse=staff.email, practice=staff.practice
+    )

@@ -1,7 +1,10 @@
-"""The four roles as named rules: coordinator, organization admin, member, public.
+"""The hub's one permissions module: the roles (coordinator, organization admin, member,
+practice staff, public) as predicates, and every named permission the views check.
 
-Every permission the views check is declared here, combined from a few predicates with
-``|`` and ``&`` (django-rules), so who may do what is read in one place.
+Each permission is combined from a few predicates with ``|`` and ``&`` (django-rules), so
+who may do what is read in one place. Seeing a practice's children is not a permission
+here: it follows from being its staff, and :mod:`wellchild.hub.portal.access` alone
+decides it (so no superuser flag or group opens it).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django_otp import user_has_device
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
@@ -66,6 +70,16 @@ def is_practice_staff(user: Any) -> bool:
     return bool(user.is_authenticated and user.practice_staff.exists())
 
 
+@predicate
+def is_admin_of_its_organization(user: Any, practice: Any) -> bool:
+    """An admin of the organization the coordinators linked the practice to."""
+    return bool(
+        practice is not None
+        and practice.organization_id is not None
+        and is_admin_of(user, practice.organization)
+    )
+
+
 # Who reaches children's data or grants it: signed out when idle, and in production
 # signed in with a second factor.
 handles_member_data = is_coordinator | is_practice_staff
@@ -80,11 +94,11 @@ add_perm("data.view_draft_runs", is_coordinator)
 add_perm("data.view_team", is_on_team | is_coordinator)
 add_perm("data.record_improvement", is_on_team | is_coordinator)
 add_perm("data.view_all_teams", is_coordinator)
+# The practice portal: who adds and removes a practice's staff.
+add_perm("portal.manage_staff", is_admin_of_its_organization | is_coordinator)
 
 
 def second_factor_satisfied(request: HttpRequest) -> bool:
     """True unless the user has an authenticator set up and has not entered a code yet."""
-    from django_otp import user_has_device
-
     user = request.user
     return not user_has_device(user) or bool(getattr(user, "is_verified", lambda: False)())

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def grant_coordinators(apps: Apps, app_label: str, codenames: Iterable[str]) -> None:
     """In a migration: create the app's permissions now (Django makes them only after
     every migration ran) and give the named ones to the coordinators group."""
+    # Django is the hub's optional dependency: this module is imported without it
     from django.contrib.auth.management import create_permissions
 
     config = apps.get_app_config(app_label)
@@ -41,6 +42,7 @@ def prepare_data_dir(data_dir: Path, *, production: bool) -> None:
 
 
 def migrate(*, quiet: bool) -> None:
+    # Django is the hub's optional dependency: this module is imported without it
     from django.conf import settings
     from django.core.management import call_command
 
@@ -65,6 +67,7 @@ def grant_app_role(role: str, *, password: str | None = None) -> None:
     audit log's triggers or alter a table either. Run it again after each upgrade (``hub
     init`` does), so new tables are granted too.
     """
+    # Django and psycopg are the hub's optional dependencies
     from django.db import connection
     from psycopg import sql
 
@@ -124,6 +127,7 @@ def grant_app_role(role: str, *, password: str | None = None) -> None:
 
 
 def database_label() -> str:
+    # Django is the hub's optional dependency: this module is imported without it
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -132,6 +136,7 @@ def database_label() -> str:
 
 
 def has_coordinator() -> bool:
+    # Django set-up: the models load once setup() has run
     from wellchild.hub.community.domain import coordinator_emails
 
     return bool(coordinator_emails())
@@ -139,6 +144,7 @@ def has_coordinator() -> bool:
 
 def create_coordinator(*, email: str, password: str, name: str = "Coordinator") -> None:
     """A confirmed, staff account in the coordinators group, with a profile."""
+    # Django set-up: the models load once setup() has run
     from django.contrib.auth import get_user_model, password_validation
     from django.contrib.auth.models import Group
     from django.core.exceptions import ValidationError
@@ -167,6 +173,7 @@ def create_coordinator(*, email: str, password: str, name: str = "Coordinator") 
 
 def require_ready() -> None:
     """Stop with a clear message when ``hub init`` has not been run on this database."""
+    # Django is the hub's optional dependency: this module is imported without it
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
     from django.db.utils import OperationalError

@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from wellchild.hub import accounts
-from wellchild.hub.community import views as community
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -21,31 +20,9 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 
 urlpatterns = [
-    path("", community.home, name="home"),
+    path("", include("wellchild.hub.community.urls")),
     # browsers ask for /favicon.ico whatever the page links; the icon is a static file
     path("favicon.ico", favicon, name="favicon"),
-    path("pledge/", community.pledge, name="pledge"),
-    path("join/", community.join, name="join"),
-    path("join/person/", community.join_person, name="join-person"),
-    path("join/organization/", community.join_organization, name="join-organization"),
-    path("join/check-your-email/", community.join_sent, name="join-sent"),
-    path("confirm/<str:token>/", community.confirm, name="confirm"),
-    path("me/", community.profile, name="profile"),
-    path("me/data.json", community.export_data, name="export-data"),
-    path("me/leave/", community.leave, name="leave"),
-    path("directory/", community.directory, name="directory"),
-    path("directory/<slug:category>/", community.directory, name="directory-category"),
-    path("organizations/<slug:slug>/", community.organization, name="organization"),
-    path(
-        "organizations/<slug:slug>/manage/",
-        community.organization_manage,
-        name="organization-manage",
-    ),
-    path(
-        "organizations/<slug:slug>/confirm-member/", community.confirm_member, name="confirm-member"
-    ),
-    path("contact/", community.contact, name="contact"),
-    path("contact/sent/", community.contact_sent, name="contact-sent"),
     path("mailing-list/", include("wellchild.hub.mailing.urls")),
     path("meetings/", include("wellchild.hub.meetings.urls")),
     path("resources/", include("wellchild.hub.library.urls")),

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 from wellchild.hub import mail
 from wellchild.hub.community.models import Category, ContactMessage, Organization, Person
 from wellchild.hub.mailing import domain as mailing
+from wellchild.hub.roles import COORDINATORS
 
 CONFIRM_SALT = "community.confirm-email"
 CONFIRM_DAYS = 7
@@ -279,10 +281,13 @@ def update_profile(*, person: Person, changed: Sequence[str]) -> None:
     person.save()
 
 
+def update_organization(*, organization: Organization) -> None:
+    """Save the organization's page as its admins (or the coordinators) edited it."""
+    organization.save()
+
+
 def contact_allowed(*, sender_key: str, limit: int) -> bool:
     """At most ``limit`` contact messages per hour from one address (client IP)."""
-    from django.core.cache import caches
-
     cache = caches["shared"]  # one count for every server process
     key = f"contact:{sender_key}"
     cache.add(key, 0, timeout=3600)
@@ -295,8 +300,6 @@ def contact_allowed(*, sender_key: str, limit: int) -> bool:
 
 
 def coordinator_emails() -> list[str]:
-    from wellchild.hub.roles import COORDINATORS
-
     return sorted(
         User.objects.filter(is_active=True)
         .filter(Q(groups__name=COORDINATORS) | Q(is_superuser=True))

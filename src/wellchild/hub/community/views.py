@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wellchild.hub import roles
-from wellchild.hub.community import domain
+from wellchild.hub.community import access, domain
 from wellchild.hub.community.forms import (
     ContactForm,
     OrganizationForm,
@@ -27,40 +27,11 @@ from wellchild.hub.community.forms import (
     PersonJoinForm,
     ProfileForm,
 )
-from wellchild.hub.community.models import Category, Organization, Person, SiteText
+from wellchild.hub.community.models import Category, Person, SiteText
 from wellchild.hub.counties import county_names
 from wellchild.hub.library.models import Resource
 from wellchild.hub.meetings import domain as meetings
-
-
-def _organization(request: HttpRequest, slug: str) -> Organization:
-    """An organization the viewer may see: approved ones, or any for its admins."""
-    organization = get_object_or_404(Organization, slug=slug)
-    if organization.approved_at is None and not request.user.has_perm(
-        "hub.manage_organization", organization
-    ):
-        raise Http404
-    return organization
-
-
-def _person(request: HttpRequest) -> Person:
-    """The signed-in person's own profile (the only one a person can change)."""
-    person = (
-        Person.objects.select_related("organization", "user")
-        .filter(user_id=int(request.user.pk or 0))
-        .first()
-    )
-    if person is None:
-        raise Http404
-    return person
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address; in production the reverse proxy appends it to X-Forwarded-For."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.PRODUCTION and forwarded:
-        return str(forwarded.split(",")[-1].strip())
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+from wellchild.hub.visitors import client_ip
 
 
 def pledge_text() -> SiteText | None:
@@ -162,7 +133,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = access.own_person(request)
     form = ProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         domain.update_profile(person=form.save(commit=False), changed=form.changed_data)
@@ -184,7 +155,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export_data(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = access.own_person(request)
     body = json.dumps(domain.export(person=person), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-wellchild-hub-data.json"'
@@ -194,7 +165,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def leave(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = access.own_person(request)
     if request.method == "POST":
         user = person.user
         logout(request)
@@ -225,7 +196,7 @@ def directory(request: HttpRequest, category: str = "") -> HttpResponse:
 
 
 def organization(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _organization(request, slug)
+    org = access.organization(request, slug)
     everyone = request.user.has_perm("hub.view_all_members", org)
     return render(
         request,
@@ -242,12 +213,12 @@ def organization(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _organization(request, slug)
+    org = access.organization(request, slug)
     if not request.user.has_perm("hub.manage_organization", org):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        domain.update_organization(organization=form.save(commit=False))
         messages.success(request, _("The organization's page is saved."))
         return redirect("organization-manage", slug=org.slug)
     return render(
@@ -260,7 +231,7 @@ def organization_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_member(request: HttpRequest, slug: str) -> HttpResponse:
-    org = _organization(request, slug)
+    org = access.organization(request, slug)
     if not request.user.has_perm("hub.manage_organization", org):
         raise PermissionDenied
     try:

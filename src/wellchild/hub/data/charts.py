@@ -22,7 +22,10 @@ from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wellchild.hub.data import dashboards
 from wellchild.hub.data.models import Run, RunMeasure, Scope, SeriesPoint
+from wellchild.qi import describe, qi_chart
+from wellchild.qi.render import NO_SIGNAL, point_signals, to_svg
 
 CHART = "pp"  # Laney's p′ chart: proportions with the large denominators of a population
 CACHE_SECONDS = 7 * 24 * 3600
@@ -102,8 +105,6 @@ def compute(data: Series) -> object:
     key = data.data_key()
     result = shared.get(key)
     if result is None:
-        from wellchild.qi import qi_chart
-
         result = qi_chart(
             data.frame(),
             x="Month",
@@ -124,8 +125,6 @@ def rows(data: Series) -> list[dict[str, object]]:
     """The chart's table: each stored month, its counts, rate, lines and signals."""
     by_month: dict[dt.date, dict[str, object]] = {}
     if data.chartable:
-        from wellchild.qi.render import NO_SIGNAL, point_signals
-
         result = compute(data)
         points = result.points  # type: ignore[attr-defined]
         signals = point_signals(result, _)  # type: ignore[arg-type]
@@ -187,8 +186,6 @@ def summary(data: Series) -> list[str]:
     the signals' own dashes, there for a terminal, are left to the list."""
     if not data.chartable:
         return []
-    from wellchild.qi import describe
-
     text = str(describe(compute(data), translate=_))  # type: ignore[arg-type]
     if get_format("DECIMAL_SEPARATOR") != ".":  # 75.75% reads 75,75% in Spanish
         text = _DECIMAL.sub(rf"\1{get_format('DECIMAL_SEPARATOR')}\2", text)
@@ -200,8 +197,6 @@ def svg(data: Series) -> str:
     cached = cache.get(data.key())
     if cached is not None:
         return str(cached)
-    from wellchild.qi.render import to_svg
-
     drawn = to_svg(
         compute(data),  # type: ignore[arg-type]
         translate=_,
@@ -218,8 +213,6 @@ def _num(value: object) -> float | None:
 def prepare(run: Run) -> None:
     """Work out the chart of all children of every measure of a just-published run, so
     that no visitor's request computes one (a receiver of ``run_published``)."""
-    from wellchild.hub.data import dashboards
-
     for measure in run.measures.all():
         target = dashboards.total(measure).get("target_rate")
         data = series(measure, Scope.ALL, "", title="", target=target)

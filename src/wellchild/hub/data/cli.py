@@ -15,6 +15,7 @@ from rich.console import Console
 
 from wellchild import config
 from wellchild.errors import WellchildError
+from wellchild.hub import setup, setup_site
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,12 +31,18 @@ WITHDRAW_EPILOG = 'Example:\n\n    wellchild withdraw --label "MY2024"'
 
 
 def _django() -> None:
-    from wellchild.hub.cli import _django as setup
-
+    """Set Django up and check the hub's database is ready for a command."""
     setup()
-    from wellchild.hub import setup_site
-
     setup_site.require_ready()
+
+
+def _months_note(db: Path | None, months: int) -> str | None:
+    """Why a run gets no monthly series, if it gets none."""
+    if months == 0:
+        return "No monthly series: --months 0."
+    if db is None or not db.exists():
+        return f"No monthly series: no store at {db} (give --db the run's store to add them)."
+    return None
 
 
 def publish_command(
@@ -85,9 +92,12 @@ def publish_command(
     (counts 1–10 suppressed, with complementary suppression), and monthly series per
     county for the run and control charts. Publishing the same run again adds nothing,
     except gap lists given with --outreach, which the practice portal then loads."""
+    # heavy: DuckDB and pandas load only when a run is published, not for `wellchild --help`
     from wellchild.engines.duckdb_store import default_db
     from wellchild.hub.data.runfolder import read_run
 
+    if not label.strip():
+        raise WellchildError("--label must not be empty.", hint='For example --label "MY2025"')
     folder = read_run(run_dir)
     if outreach is None and (run_dir / "outreach").is_dir():
         outreach = run_dir / "outreach"
@@ -104,33 +114,48 @@ def publish_command(
         )
     store = db if db is not None else default_db()
     _django()
-    from wellchild.hub.data import publishing
+    # Django set-up: the models load once setup() has run
+    from wellchild.hub.data import monthly, publishing
     from wellchild.hub.data.models import Run
 
     existing = Run.objects.filter(fingerprint=folder.fingerprint).first()
     notes: list[str] = []
     series = None
     if existing is None:
-        note = publishing.months_note(store if store.exists() else None, months)
+        note = _months_note(store if store.exists() else None, months)
         if note is None:
             with err.status("Computing the monthly series…") as status:
-                series = publishing.prepare_series(
-                    folder,
-                    db=store,
-                    months=months,
-                    progress=lambda text: status.update(f"Monthly series: {text}"),
-                )
+                try:
+                    series = publishing.prepare_series(
+                        folder,
+                        db=store,
+                        months=months,
+                        progress=lambda text: status.update(f"Monthly series: {text}"),
+                    )
+                except monthly.NotThisStore as exc:
+                    raise WellchildError(
+                        exc.message,
+                        hint="Give --db the store the run was measured from, or --months 0 "
+                        "to publish without monthly series.",
+                    ) from None
         else:
             notes.append(note)
-    outcome = publishing.publish_run(
-        folder=folder,
-        label=label,
-        public=public,
-        series=series,
-        outreach_dir=outreach,
-        db=store if store.exists() else None,
-        notes=notes,
-    )
+    try:
+        outcome = publishing.publish_run(
+            folder=folder,
+            label=label,
+            public=public,
+            series=series,
+            outreach_dir=outreach,
+            db=store if store.exists() else None,
+            notes=notes,
+        )
+    except publishing.LabelTaken as exc:
+        raise WellchildError(
+            exc.message,
+            hint=f'Choose another label, e.g. --label "{exc.label} (2)", or withdraw that run '
+            "first if this one replaces it.",
+        ) from None
     run = outcome.run
     visibility = "public" if run.public else "a draft (coordinators only)"
     if outcome.created:
@@ -178,6 +203,7 @@ def withdraw_command(
     """Take a published run off the dashboards (and its member rows out of the practice
     portal). The record of it stays; publishing the same run again puts it back."""
     _django()
+    # Django set-up: the models load once setup() has run
     from wellchild.hub.data import publishing
 
     run = publishing.withdraw_run(label=label)

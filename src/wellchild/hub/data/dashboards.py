@@ -1,8 +1,6 @@
-"""What the dashboards read: the runs a viewer may see and the rows of their tables.
-
-Public runs are for everyone; a run published without ``--public`` is a draft only
-coordinators see; a withdrawn run is for no one. Every table a page shows comes from
-here, so its CSV download is the same rows.
+"""What the dashboards read: the rows of their tables, from runs the viewer may see
+(:mod:`wellchild.hub.data.access`). Every table a page shows comes from here, so its CSV
+download is the same rows.
 """
 
 from __future__ import annotations
@@ -11,35 +9,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
-from django.http import Http404
-
-from wellchild.hub.data import labels
+from wellchild.hub.data import access, labels
 from wellchild.hub.data.models import Rate, Run, RunMeasure
-
-
-def visible_runs(user: Any) -> QuerySet[Run]:
-    runs = Run.objects.filter(withdrawn_at__isnull=True)
-    if not user.has_perm("data.view_draft_runs"):
-        runs = runs.filter(public=True)
-    return runs
-
-
-def run_for(user: Any, slug: str | None) -> Run:
-    """The run at ``slug`` (the latest when None), if the viewer may see it; else 404."""
-    runs = visible_runs(user)
-    run = runs.first() if slug is None else runs.filter(slug=slug).first()
-    if run is None:
-        raise Http404("no such run")
-    return run
-
-
-def measure_for(user: Any, slug: str, measure_id: str) -> RunMeasure:
-    run = run_for(user, slug)
-    measure = run.measures.filter(measure_id=measure_id).first()
-    if measure is None:
-        raise Http404("no such measure in this run")
-    return measure
 
 
 def totals(run: Run) -> list[dict[str, Any]]:
@@ -92,7 +63,7 @@ def years(user: Any, measure: RunMeasure) -> list[dict[str, Any]]:
         Rate.objects.filter(
             dimension="total",
             measure__measure_id=measure.measure_id,
-            measure__run__in=visible_runs(user),
+            measure__run__in=access.visible_runs(user),
         )
         .select_related("measure__run")
         .order_by("measure__period_end", "measure__run__published_at")

@@ -30,6 +30,10 @@ COLUMNS = [
 ]
 
 
+class NotThisStore(WellchildError):
+    """The store's counts differ from the run's summary: the run was measured elsewhere."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """Which series to compute: the measures, the months and the practices."""
@@ -49,6 +53,7 @@ def compute(
     progress: Callable[[str], None] = lambda text: None,
 ) -> pd.DataFrame:
     """Full-count series (columns :data:`COLUMNS`) for every measure and scope of ``plan``."""
+    # heavy: Ibis and DuckDB load only when the series are computed
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.measures.context import Settings
     from wellchild.measures.registry import get
@@ -122,11 +127,10 @@ def check_against_summary(series: pd.DataFrame, summary: pd.DataFrame, *, db: Pa
         found = (int(same["numerator"].iloc[0]), int(same["denominator"].iloc[0]))
         expected = (int(row["numerator"]), int(row["denominator"]))
         if found != expected:
-            raise WellchildError(
+            raise NotThisStore(
                 f"{db}: the store counts {found[0]} of {found[1]} children for {measure_id} "
                 f"from {row['period_start']} to {row['period_end']}, but the run's "
                 f"summary.csv has {expected[0]} of {expected[1]}: the run was not measured "
                 "from this store (or with other settings). Nothing was published.",
-                hint="Give --db the store the run was measured from, or --months 0 to "
-                "publish without monthly series.",
+                hint="Publish with the store the run was measured from, or without monthly series.",
             )

@@ -27,6 +27,18 @@ from wellchild.hub.data.signals import run_published, run_withdrawn
 DEFAULT_MONTHS = 24
 
 
+class LabelTaken(WellchildError):
+    """Another run is published (or was, and is withdrawn) under the label asked for."""
+
+    def __init__(self, message: str, *, label: str) -> None:
+        super().__init__(
+            message,
+            hint=f'Choose another label, e.g. "{label} (2)", or withdraw that run first if '
+            "this one replaces it.",
+        )
+        self.label = label
+
+
 @dataclass
 class Outcome:
     """What publishing did, for the command to report."""
@@ -88,7 +100,9 @@ def publish_run(
     """
     label = label.strip()
     if not label:
-        raise WellchildError("--label must not be empty.", hint='For example --label "MY2025"')
+        raise WellchildError(
+            "A run needs a label: the name the dashboards show.", hint='For example "MY2025".'
+        )
     existing = Run.objects.filter(fingerprint=folder.fingerprint).first()
     if existing is not None:
         return _again(
@@ -101,11 +115,10 @@ def publish_run(
             if taken.withdrawn_at
             else (f"published on {taken.published_at:%Y-%m-%d}")
         )
-        raise WellchildError(
+        raise LabelTaken(
             f"The label {label!r} belongs to another run ({state}, from {taken.source}). "
             "Nothing was published.",
-            hint=f'Choose another label, e.g. --label "{label} (2)", or withdraw that run '
-            "first if this one replaces it.",
+            label=label,
         )
     shown = policy.public_summary(folder.summary)
     points = _suppressed_series(folder, shown, series)
@@ -402,12 +415,3 @@ def _text(value: object) -> str:
 
 def _bool(value: object) -> bool | None:
     return None if _missing(value) else bool(value)
-
-
-def months_note(db: Path | None, months: int) -> str | None:
-    """Why a run has no monthly series, if it has none."""
-    if months == 0:
-        return "No monthly series: --months 0."
-    if db is None or not db.exists():
-        return f"No monthly series: no store at {db} (give --db the run's store to add them)."
-    return None

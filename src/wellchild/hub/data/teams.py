@@ -11,28 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wellchild.hub import translated
-from wellchild.hub.data import charts, dashboards, labels
+from wellchild.hub.data import access, charts, dashboards, domain, labels
 from wellchild.hub.data.forms import AimForm, CycleForm
 from wellchild.hub.data.models import Aim, Cycle, Run, RunMeasure, Scope, Team
 
 DEFAULT_MEASURE = "wcv_6m"
-
-
-def _team(request: HttpRequest, slug: str, *, edit: bool = False) -> Team:
-    """The team, if the viewer is on it or coordinates; else 403."""
-    team = get_object_or_404(Team.objects.select_related("organization"), slug=slug)
-    if not request.user.has_perm("data.view_team", team):
-        raise PermissionDenied
-    if edit and not request.user.has_perm("data.record_improvement", team):
-        raise PermissionDenied
-    return team
 
 
 @dataclass(frozen=True)
@@ -98,7 +87,7 @@ def _rate_group(team: Team) -> tuple[str, str]:
 
 
 def _latest(user: Any) -> Run | None:
-    return dashboards.visible_runs(user).first()
+    return access.visible_runs(user).first()
 
 
 def _team_series(
@@ -153,11 +142,7 @@ def _progress(team: Team, run: Run | None, aim: Aim) -> dict[str, Any]:
 def teams(request: HttpRequest) -> HttpResponse:
     """Coordinators: every team, its cycles, latest aims and progress. Others: their teams."""
     everyone = request.user.has_perm("data.view_all_teams")
-    found = Team.objects.select_related("organization").prefetch_related("aims", "cycles")
-    if not everyone:
-        person = getattr(request.user, "person", None)
-        org = person.organization_id if person is not None and person.membership_confirmed else None
-        found = found.filter(organization_id=org) if org else found.none()
+    found = access.teams(request.user).prefetch_related("aims", "cycles")
     run = _latest(request.user)
     rows = []
     for team in found:
@@ -180,7 +165,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    item = _team(request, slug)
+    item = access.team(request, slug)
     run = _latest(request.user)
     measure_ids = list(
         dict.fromkeys(
@@ -219,7 +204,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def team_chart(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
-    item = _team(request, slug)
+    item = access.team(request, slug)
     data, _place = _team_series(item, _latest(request.user), measure_id)
     if data is None or not data.chartable:
         raise Http404("no chart")
@@ -237,36 +222,32 @@ def _edit(
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.team = team
-        if isinstance(saved, Cycle) and saved.created_by_id is None:
-            saved.created_by = request.user  # type: ignore[assignment]
-        saved.save()
+        domain.record_work(item=form.save(commit=False), team=team, by=request.user)
         return redirect("data:team", slug=team.slug)
     return render(request, "data/team_form.html", {"team": team, "form": form, "title": title})
 
 
 @login_required
 def cycle_new(request: HttpRequest, slug: str) -> HttpResponse:
-    item = _team(request, slug, edit=True)
+    item = access.team(request, slug, edit=True)
     return _edit(request, item, CycleForm, Cycle(team=item), _("New PDSA cycle"))
 
 
 @login_required
 def cycle_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    item = _team(request, slug, edit=True)
+    item = access.team(request, slug, edit=True)
     cycle = get_object_or_404(Cycle, pk=pk, team=item)
     return _edit(request, item, CycleForm, cycle, _("Edit PDSA cycle"))
 
 
 @login_required
 def aim_new(request: HttpRequest, slug: str) -> HttpResponse:
-    item = _team(request, slug, edit=True)
+    item = access.team(request, slug, edit=True)
     return _edit(request, item, AimForm, Aim(team=item), _("New aim"))
 
 
 @login_required
 def aim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    item = _team(request, slug, edit=True)
+    item = access.team(request, slug, edit=True)
     aim = get_object_or_404(Aim, pk=pk, team=item)
     return _edit(request, item, AimForm, aim, _("Edit aim"))

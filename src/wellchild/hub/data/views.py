@@ -1,6 +1,6 @@
 """The public dashboards: a run's measures, a measure's strata, years and months.
 
-Every view fetches its run through :mod:`wellchild.hub.data.dashboards`, which shows
+Every view fetches its run through :mod:`wellchild.hub.data.access`, which shows
 drafts to coordinators only and withdrawn runs to no one. The pages, the CSV and JSON
 downloads and the charts all read the same stored rows, suppressed when published.
 """
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wellchild.hub import translated
-from wellchild.hub.data import charts, dashboards, labels
+from wellchild.hub.data import access, charts, dashboards, labels
 from wellchild.hub.data.models import Run, RunMeasure, Scope
 
 NOT_HEDIS = gettext_lazy(
@@ -41,7 +41,7 @@ SERIES_COLUMNS = (
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    runs = dashboards.visible_runs(request.user)
+    runs = access.visible_runs(request.user)
     run = runs.first()
     if run is None:
         return render(request, "data/empty.html", status=200)
@@ -49,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def run(request: HttpRequest, slug: str) -> HttpResponse:
-    return _run_page(request, dashboards.run_for(request.user, slug))
+    return _run_page(request, access.run_for(request.user, slug))
 
 
 def _run_page(request: HttpRequest, run: Run) -> HttpResponse:
@@ -59,14 +59,14 @@ def _run_page(request: HttpRequest, run: Run) -> HttpResponse:
         {
             "run": run,
             "rows": dashboards.totals(run),
-            "runs": dashboards.visible_runs(request.user),
+            "runs": access.visible_runs(request.user),
             "not_hedis": NOT_HEDIS,
         },
     )
 
 
 def run_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    run = dashboards.run_for(request.user, slug)
+    run = access.run_for(request.user, slug)
     rows = [{"measure_id": r["measure"].measure_id, **r} for r in dashboards.totals(run)]
     return _csv(f"{run.slug}-measures.csv", rows, ("measure_id", *dashboards.CSV_COLUMNS))
 
@@ -102,7 +102,7 @@ def _series(measure: RunMeasure, value: str) -> tuple[charts.Series, str]:
 
 
 def measure(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     where = request.GET.get("chart", "all")
     data, where_name = _series(item, where)
     strata = dashboards.strata(item)
@@ -130,7 +130,7 @@ def measure(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
 
 
 def chart_svg(request: HttpRequest, slug: str, measure_id: str, where: str) -> HttpResponse:
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     data, _name = _series(item, where)
     if not data.chartable:
         raise Http404("too few months to chart")
@@ -140,21 +140,21 @@ def chart_svg(request: HttpRequest, slug: str, measure_id: str, where: str) -> H
 
 
 def series_csv(request: HttpRequest, slug: str, measure_id: str, where: str) -> HttpResponse:
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     data, _name = _series(item, where)
     name = f"{item.run.slug}-{item.measure_id}-{where}-monthly.csv"
     return _csv(name, charts.rows(data), SERIES_COLUMNS)
 
 
 def strata_csv(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     rows = [{"dimension": "total", **dashboards.total(item)}]
     rows += [row for s in dashboards.strata(item) for row in s["rows"]]
     return _csv(f"{item.run.slug}-{item.measure_id}-strata.csv", rows, dashboards.CSV_COLUMNS)
 
 
 def years_csv(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     rows = [
         {
             "run": r["run"].label,
@@ -170,7 +170,7 @@ def years_csv(request: HttpRequest, slug: str, measure_id: str) -> HttpResponse:
 
 def measure_json(request: HttpRequest, slug: str, measure_id: str) -> JsonResponse:
     """Everything the measure's page shows, as data."""
-    item = dashboards.measure_for(request.user, slug, measure_id)
+    item = access.measure_for(request.user, slug, measure_id)
     series = {}
     for key in ["all", *(k for k, _n in _counties(item))]:
         data, _name = _series(item, key)

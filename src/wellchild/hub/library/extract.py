@@ -46,6 +46,7 @@ def file_text(name: str, stream: IO[bytes]) -> str:
 
 
 def _pdf(stream: IO[bytes]) -> str:
+    # heavy: pypdf loads only when a PDF's text is read
     from pypdf import PdfReader
 
     out: list[str] = []

@@ -1,10 +1,11 @@
-"""The bi-monthly schedule and its calendar files."""
+"""The bi-monthly schedule, its calendar files, and the members' personal calendar feeds."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from icalendar import Calendar, Event
 
-from wellchild.hub.meetings.models import Meeting, Series
+from wellchild.hub.meetings.models import CalendarFeed, Meeting, Series, new_feed_token
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
@@ -115,3 +116,21 @@ def ics(
         event.add("url", f"{base_url}/meetings/{meeting.slug}/")
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def personal_feed(*, user: Any) -> CalendarFeed | None:
+    """The member's personal feed, if they made one."""
+    return CalendarFeed.objects.filter(user_id=user.pk or 0).first()
+
+
+def renew_personal_feed(*, user: Any) -> CalendarFeed:
+    """Make the member's personal feed address, or replace it (the old one stops working)."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user_id=user.pk, defaults={"token": new_feed_token()}
+    )
+    return feed
+
+
+def stop_personal_feed(*, user: Any) -> None:
+    """The member's personal feed address stops working."""
+    CalendarFeed.objects.filter(user_id=user.pk or 0).delete()

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from wellchild.hub.meetings import domain
-from wellchild.hub.meetings.models import CalendarFeed, Material, Meeting, new_feed_token
+from wellchild.hub.meetings import access, domain
+from wellchild.hub.meetings.models import Material, Meeting
 from wellchild.hub.uploads import attachment
 
 
@@ -25,7 +25,7 @@ def _meeting(slug: str) -> Meeting:
 
 def schedule(request: HttpRequest) -> HttpResponse:
     may_join = request.user.has_perm("hub.view_join_link")
-    mine = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first() if may_join else None
+    mine = domain.personal_feed(user=request.user) if may_join else None
     return render(
         request,
         "meetings/list.html",
@@ -92,10 +92,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A member's feed, with the join links: the token is the member's credential, so a
     replaced or stopped token, or an account that may no longer see join links, is 404."""
-    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    # The rules judge a user object as it is; a deactivated account is refused here.
-    if found is None or not found.user.is_active or not found.user.has_perm("hub.view_join_link"):
-        raise Http404
+    access.personal_feed(token)
     response = _feed(request, with_join=True)
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -108,12 +105,10 @@ def manage_feed(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("hub.view_join_link"):
         raise Http404
     if request.POST.get("action") == "stop":
-        CalendarFeed.objects.filter(user_id=request.user.pk or 0).delete()
+        domain.stop_personal_feed(user=request.user)
         messages.success(request, _("Your personal calendar address no longer works."))
     else:
-        CalendarFeed.objects.update_or_create(
-            user_id=request.user.pk, defaults={"token": new_feed_token()}
-        )
+        domain.renew_personal_feed(user=request.user)
         messages.success(
             request,
             _("Your personal calendar address is ready; any address made before no longer works."),

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wellchild.hub.data.signals import run_published, run_withdrawn
+
 
 class PortalConfig(AppConfig):
     name = "wellchild.hub.portal"
@@ -10,8 +12,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Practice portal")
 
     def ready(self) -> None:
-        from wellchild.hub.data.signals import run_published, run_withdrawn
-        from wellchild.hub.portal import receivers, rules  # noqa: F401  (named permissions)
+        # Django set-up: the receivers use the models, loaded after this module
+        from wellchild.hub.portal import receivers
 
         run_published.connect(receivers.published, dispatch_uid="portal.published")
         run_withdrawn.connect(receivers.withdrawn, dispatch_uid="portal.withdrawn")

@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from wellchild.hub.community.views import client_ip
 from wellchild.hub.portal.models import AuditEvent, Practice
+from wellchild.hub.visitors import client_ip
 
 Action = AuditEvent.Action
 CSV_COLUMNS = (

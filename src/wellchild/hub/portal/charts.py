@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
+
 from wellchild.hub.portal.models import MeasureRate
+from wellchild.qi.chart import qi_chart
+from wellchild.qi.errors import QIChartError
+from wellchild.qi.render import to_svg
 
 
 def run_chart_svg(rates: Sequence[MeasureRate], *, title: str) -> str | None:
     """A run chart of the rate (percent) by period end, with the target when the run has
     one; None when there is nothing to draw or the chart libraries are not installed."""
-    import pandas as pd
-
-    from wellchild.qi.errors import QIChartError
-
     points = [r for r in rates if r.denominator > 0]
     if not points:
         return None
@@ -27,9 +28,6 @@ def run_chart_svg(rates: Sequence[MeasureRate], *, title: str) -> str | None:
     )
     target = points[-1].target_rate
     try:
-        from wellchild.qi.chart import qi_chart
-        from wellchild.qi.render import to_svg
-
         chart = qi_chart(
             frame,
             x="end of period",

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from wellchild.hub.community.models import Organization, Person
 from wellchild.hub.demo_login import DEMO_PASSWORD
+from wellchild.hub.portal.models import GapList, Staff
 
 NURSE = "nurse@example.org"
 NURSE_NAME = "Nora Nurse"
@@ -28,12 +33,6 @@ def attach_demo_staff(email: str = NURSE) -> DemoStaff:
     """Make the demo nurse's account (password ``wellchild-demo``) and put it on the staff
     of the practice with the most children on a published gap list, linked to the demo
     organization Harbor Pediatrics Group. Idempotent."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from wellchild.hub.community.models import Organization, Person
-    from wellchild.hub.portal.models import GapList, Staff
-
     organization = Organization.objects.filter(name=ORGANIZATION).first()
     user, created = get_user_model().objects.get_or_create(
         username=email, defaults={"email": email}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from wellchild.documents.brochure import brochure_data
+from wellchild.documents.referral import Practice, referral_data, referral_form
+from wellchild.documents.typeset import render
 from wellchild.hub.portal.models import GapEntry
+from wellchild.outreach.regions import region
 
 
 def _practice(entry: GapEntry) -> object:
-    from wellchild.documents.referral import Practice
-
     practice = entry.child.practice
     return Practice(
         practice.practice_id,
@@ -26,10 +28,6 @@ def _practice(entry: GapEntry) -> object:
 
 def referral_pdf(entry: GapEntry) -> bytes:
     """The referral form of the child on ``entry`` (a row of a scoped gap list)."""
-    from wellchild.documents.referral import referral_data, referral_form
-    from wellchild.documents.typeset import render
-    from wellchild.outreach.regions import region
-
     row = SimpleNamespace(
         member_id=entry.child.member_id,
         first_name=entry.first_name,
@@ -47,10 +45,6 @@ def referral_pdf(entry: GapEntry) -> bytes:
 
 def brochure_pdf(entry: GapEntry) -> bytes:
     """The brochure in the family's language, with the phone lines of the practice's county."""
-    from wellchild.documents.brochure import brochure_data
-    from wellchild.documents.typeset import render
-    from wellchild.outreach.regions import region
-
     places = region()
     county = places.counties.get(entry.child.practice.county_fips or entry.county_fips)
     return render("brochure", brochure_data(entry.language, places.phone_lines(county)))

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wellchild.documents.catalogue import available, catalogue
 from wellchild.hub import roles
 from wellchild.hub.portal import audit
 from wellchild.hub.portal.models import (
@@ -110,8 +111,6 @@ def choices(entries: QuerySet[GapEntry]) -> dict[str, list[Any]]:
 @cache
 def language_name(tag: str) -> str:
     """The language's own name from the family documents' catalogues (the tag if none)."""
-    from wellchild.documents.catalogue import available, catalogue
-
     if tag not in available():
         return tag
     return f"{catalogue(tag).name} ({tag})"

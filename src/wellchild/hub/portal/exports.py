@@ -9,6 +9,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
 from wellchild.hub.portal.models import GapEntry, OutreachRecord
 
 HEADER_FILL = "DDEBF7"
@@ -56,10 +60,6 @@ REGISTER_COLUMNS = ("member_id", "practice_id", "status", "status_date", "appoin
 def gap_list_xlsx(entries: Iterable[GapEntry], *, title: str) -> bytes:
     """The rows as one sheet: bold frozen header with filters, dates as dates, widths
     that fit. Text is always stored as text, never as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from django.db import transaction
 
 from wellchild.errors import InputError
 from wellchild.hub.data.models import Run
 from wellchild.hub.portal.models import Child, GapEntry, GapList, MeasureRate, Practice
+from wellchild.measures.registry import load_spec
 from wellchild.outreach.referrals import Problem
 
 LONG = "measure_long.parquet"
@@ -62,7 +64,7 @@ class Loaded:
         if not self.gap_lists:
             return (
                 f"Practice portal: {self.practices:,} practice(s) with their rates; no gap "
-                "lists (give --outreach with the outreach folders to load them)."
+                "lists (publishing the run again with its outreach folders loads them)."
             )
         return (
             f"Practice portal: {self.practices:,} practice(s); {self.gap_lists:,} gap "
@@ -102,8 +104,6 @@ class _Problems:
 
 def read_long(run_dir: Path) -> pd.DataFrame:
     """The columns of ``measure_long.parquet`` the portal needs, checked."""
-    import pyarrow.parquet as pq
-
     path = run_dir / LONG
     if not path.is_file():
         raise InputError(f"{path}: no such file; a run folder holds the long table {LONG}.")
@@ -147,6 +147,7 @@ def overall(run_dir: Path) -> dict[str, dict[str, Any]]:
 def practice_rates(long: pd.DataFrame) -> pd.DataFrame:
     """Per practice and measure: eligible, excluded, denominator, numerator, rate and its
     95% Wilson interval, counted as ``summary.csv`` counts the whole run."""
+    # heavy: Ibis loads only when a run is published
     from wellchild.measures.summary import wilson
 
     rows = long[long["practice_id"].notna() & (long["practice_id"] != "")]
@@ -252,6 +253,7 @@ def read_gap_list(
 ) -> list[dict[str, Any]]:
     """The rows of one ``gap_list.csv``, typed; problems are added to ``problems``.
     ``attributed``: the members the run attributes to the folder's practice."""
+    # heavy: Ibis loads only when a run is published
     from wellchild.outreach.gaps import GAP_COLUMNS
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -386,6 +388,7 @@ class StoreDetails:
 def store_details(db: Path | None) -> StoreDetails:
     if db is None:
         return StoreDetails({}, {})
+    # heavy: Ibis and DuckDB load only when a run is published
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.outreach.gaps import dental_offices
     from wellchild.outreach.rank import practices
@@ -492,8 +495,6 @@ def _rates(
 
 
 def _measure_names(ids: set[str], totals: dict[str, dict[str, Any]]) -> dict[str, str]:
-    from wellchild.measures.registry import load_spec
-
     names = {}
     for measure_id in ids:
         name = totals.get(measure_id, {}).get("name")

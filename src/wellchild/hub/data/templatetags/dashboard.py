@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -80,8 +81,6 @@ def bar(value: float | None) -> int:
 
 @register.filter
 def month(value: dt.date) -> str:
-    from django.utils.dateformat import format as date_format
-
     return date_format(value, "M Y")
 
 
