@@ -33,7 +33,7 @@ from wellchild.hub.data.cli import (
     withdraw_command,
 )
 from wellchild.linkage.cli import LINK_EPILOG, link_command
-from wellchild.measures import ids
+from wellchild.measures import catalogue
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 
@@ -330,7 +330,8 @@ def measure(
         list[str] | None,
         typer.Option(
             "--measure",
-            help="A measure to run, all by default; repeat for several: " + ", ".join(ids.ORDER),
+            help="A measure to run, all by default; repeat for several: "
+            + ", ".join(catalogue.ids()),
             show_default=False,
         ),
     ] = None,
@@ -521,7 +522,9 @@ def _month(value: str | None, option: str) -> dt.date | None:
 def qi_series(
     measure_id: Annotated[
         str,
-        typer.Option("--measure", help="The measure to follow: " + ", ".join(ids.ORDER) + "."),
+        typer.Option(
+            "--measure", help="The measure to follow: " + ", ".join(catalogue.ids()) + "."
+        ),
     ],
     by: Annotated[
         Literal["month"], typer.Option(help="Time unit of the points (months).")
