@@ -108,13 +108,15 @@ def _publish(measures: Path, outreach: Path, db: Path, year: int, console: Conso
 
 
 def _measure(db: Path, year: int, out: Path, console: Console) -> pd.DataFrame:
-    """Run the ten measures with the year before as the baseline and show the totals."""
+    """Run every measure with the year before as the baseline and show the totals."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.measures.context import Period
     from wellchild.measures.display import measure_table
+    from wellchild.measures.registry import all_measures
     from wellchild.measures.run import NOT_HEDIS, run_measures
 
-    console.rule(f"3. Measures: the ten measures for {year}, with {year - 1} as the baseline")
+    count = len(all_measures())
+    console.rule(f"3. Measures: the {count} measures for {year}, with {year - 1} as the baseline")
     engine = DuckDBEngine.open(db)
     try:
         run = run_measures(

@@ -15,7 +15,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wellchild.hub.community.models import Organization
-from wellchild.hub.data.labels import county_choices_fips, measure_choices, spec_text
+from wellchild.hub.data.labels import (
+    county_choices_fips,
+    event_month_series,
+    measure_choices,
+    spec_text,
+)
 
 
 class MeasureIdField(models.CharField):  # type: ignore[type-arg]
@@ -106,6 +111,11 @@ class RunMeasure(models.Model):
     @property
     def description_es(self) -> str:
         return spec_text(self.measure_id, "description_es")
+
+    @property
+    def event_month_series(self) -> bool:
+        """Its monthly points count children by the month of their index visit."""
+        return event_month_series(self.measure_id)
 
 
 class Rate(models.Model):
