@@ -14,6 +14,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from wellchild.measures import runfolder
+
 if TYPE_CHECKING:
     from wellchild.hub.data.demo import Published
 
@@ -79,8 +81,8 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
     console.print(f"Store (DuckDB):        {db.resolve()}")
-    console.print(f"Measures, long table:  {(measures / 'measure_long.parquet').resolve()}")
-    console.print(f"Measures, summary:     {(measures / 'summary.csv').resolve()}")
+    console.print(f"Measures, long table:  {(measures / runfolder.LONG).resolve()}")
+    console.print(f"Measures, summary:     {(measures / runfolder.SUMMARY).resolve()}")
     for label, path in charts.items():
         console.print(f"{label + ':':<22} {path.resolve()}")
     console.print(f"Try: wellchild status --db {db}")

@@ -18,8 +18,8 @@ from data_run import tiny_run
 from wellchild.errors import InputError, WellchildError
 from wellchild.hub.data import monthly, policy, publishing
 from wellchild.hub.data.models import Rate, Run, SeriesPoint, Team
-from wellchild.hub.data.runfolder import read_run
 from wellchild.hub.data.signals import run_published, run_withdrawn
+from wellchild.measures.runfolder import read_run
 from wellchild.measures.suppression import attack, primary, suppress
 
 

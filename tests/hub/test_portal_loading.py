@@ -299,7 +299,7 @@ def test_publishing_a_published_run_with_its_outreach_adds_the_gap_lists(
     pipeline: dict[str, Path | str],
 ) -> None:
     from wellchild.hub.data import publishing
-    from wellchild.hub.data.runfolder import read_run
+    from wellchild.measures.runfolder import read_run
 
     folder = read_run(Path(pipeline["run_dir"]))
     first = publishing.publish_run(

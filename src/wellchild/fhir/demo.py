@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
+from wellchild.measures.runfolder import read_long
+
 LINKAGE_CHILDREN = 3_000
 LINKAGE_SEED = 5
 ENROLLMENT_FROM_CLAIMS = "to-end"
@@ -79,7 +81,7 @@ def _round_trip(out: Path, console: Console) -> dict[str, Path]:
         run = run_measures(engine, Period.for_year(year), out=out / f"measures-{year}")
     finally:
         engine.close()
-    long = pd.read_parquet(run.out / "measure_long.parquet")
+    long = read_long(run.out)
     for line in rate_lines(long):
         console.print(f"  {line}")
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

@@ -86,7 +86,7 @@ def publish_command(
     county for the run and control charts. Publishing the same run again adds nothing,
     except gap lists given with --outreach, which the practice portal then loads."""
     from wellchild.engines.duckdb_store import default_db
-    from wellchild.hub.data.runfolder import read_run
+    from wellchild.measures.runfolder import read_run
 
     folder = read_run(run_dir)
     if outreach is None and (run_dir / "outreach").is_dir():
