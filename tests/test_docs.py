@@ -111,6 +111,21 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "make test" in head
 
 
+def test_readme_layout_names_every_package() -> None:
+    """The layout block names every package and first-level module of wellchild, and
+    no engine is promised for later."""
+    text = (ROOT / "README.md").read_text()
+    layout = text[text.index("## Layout") :]
+    block = layout[layout.index("```") : layout.index("```", layout.index("```") + 3)]
+    src = ROOT / "src" / "wellchild"
+    for path in src.iterdir():
+        if path.is_dir() and any(path.glob("*.py")):
+            assert f"  {path.name}/" in block, f"the README's layout leaves out {path.name}/"
+        elif path.suffix == ".py":
+            assert path.name in block, f"the README's layout leaves out {path.name}"
+    assert "later" not in block
+
+
 def test_measure_rules_md_shows_every_measure_as_the_code_has_it() -> None:
     text = (DOCS / "measure-rules.md").read_text()
     assert text.rstrip().endswith(describe_measures().rstrip())

@@ -240,11 +240,11 @@ def test_the_demo_nurse_joins_the_biggest_practice_whenever_it_is_called(tmp_pat
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_load import load_folder
+    from wellchild.geography.regions import region
     from wellchild.measures.context import Period
     from wellchild.measures.registry import get
     from wellchild.measures.run import run_measures
     from wellchild.outreach.packets import build_folder
-    from wellchild.outreach.regions import region
     from wellchild.synth import generate
 
     root = tmp_path_factory.mktemp("pipeline")

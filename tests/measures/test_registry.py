@@ -23,13 +23,13 @@ import wellchild.measures
 from measures.deck import build, load_cases, write
 from wellchild.core import services
 from wellchild.core.tables import CORE_TABLES
-from wellchild.engines.base import INPUT_TABLES
+from wellchild.engines.base import INPUT_TABLES, Inputs
 from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.engines.duckdb_load import load_folder
 from wellchild.hub.data import labels
 from wellchild.hub.data.forms import AimForm
 from wellchild.measures import catalogue, registry
-from wellchild.measures.context import Context, Inputs, Period
+from wellchild.measures.context import Context, Period
 from wellchild.measures.evaluate import long_table
 from wellchild.measures.run import run_measures
 from wellchild.measures.series import monthly_series

@@ -21,9 +21,8 @@ import pyarrow.parquet as pq
 
 from wellchild.contract import TABLES
 from wellchild.core.tables import CORE_TABLES
-from wellchild.engines.base import INPUT_TABLES, CachingEngine
+from wellchild.engines.base import INPUT_TABLES, CachingEngine, Inputs
 from wellchild.errors import WellchildError
-from wellchild.measures.context import Inputs
 
 INPUT_NAMES = tuple(t.name for t in TABLES)
 

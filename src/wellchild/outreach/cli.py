@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from wellchild.errors import WellchildError
+from wellchild.geography import regions
 from wellchild.measures.summary import SMALL_DENOMINATOR
 
 # Imported here so their settings (WELLCHILD_REGION_FILE, WELLCHILD_AUDIT_LOG) are known
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
-from wellchild.outreach import regions as _regions
 from wellchild.rounding import percent_text
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def rank(
 
     date = parse_date(as_of, "--as-of")
     counties = tuple(county or ())
-    region = _regions.region()
+    region = regions.region()
     languages = region.languages(counties)
     engine = DuckDBEngine.open(db)
     try:
@@ -181,7 +181,7 @@ def brochure(
 
     if out_file.suffix.lower() not in {".pdf", ".png"}:
         raise WellchildError(f"--out must end in .pdf or .png, found {str(out_file)!r}.")
-    region = _regions.region()
+    region = regions.region()
     place = region.county(county) if county else None
     path = write_brochure(language, region.phone_lines(place), out_file)
     if match(language) is None:
@@ -224,7 +224,7 @@ def outreach(
 
     date = parse_date(as_of, "--as-of")
     store = db if db is not None else default_db()
-    region = _regions.region()
+    region = regions.region()
     engine = DuckDBEngine.open(store)
     try:
         _warn_outside_claims(engine, date)

@@ -30,11 +30,11 @@ from wellchild.documents.referral import Practice, dentist_cells, referral_data,
 from wellchild.documents.typeset import language_data, write
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
+from wellchild.geography.regions import Region
 from wellchild.outreach import audit
 from wellchild.outreach.gaps import flat, gap_list
 from wellchild.outreach.rank import practices
 from wellchild.outreach.referrals import blank_register
-from wellchild.outreach.regions import Region
 
 GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("Child", lambda r: f"{r.last_name}, {r.first_name}\n{r.member_id}\n"

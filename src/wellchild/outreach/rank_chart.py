@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def county_names(fips: tuple[str, ...]) -> str:
     """The counties in words ("Los Angeles County"), as the region file names them; a
     county it lacks keeps its code."""
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     known = region().counties
     names = [f"{known[f].name} County" if f in known else f for f in fips]

@@ -20,8 +20,8 @@ import pandas as pd
 from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.typeset import language_data, write
 from wellchild.drawing import FONT, require_altair
+from wellchild.geography import regions
 from wellchild.measures.suppression import primary, publish
-from wellchild.outreach import regions as _regions
 from wellchild.outreach.evaluation import Evaluation
 from wellchild.rounding import percent_text
 
@@ -330,7 +330,7 @@ FLOW_NOTE = (
 
 
 def _sections(ev: Evaluation, t: Tables) -> dict[str, Any]:
-    region = _regions.region()
+    region = regions.region()
     practices = t.practices.sort_values(["group", "practice_name"], ascending=[False, True])
     practices["county_fips"] = [
         region.counties[c].name if c in region.counties else c for c in practices["county_fips"]

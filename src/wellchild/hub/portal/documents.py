@@ -28,7 +28,7 @@ def referral_pdf(entry: GapEntry) -> bytes:
     """The referral form of the child on ``entry`` (a row of a scoped gap list)."""
     from wellchild.documents.referral import referral_data, referral_form
     from wellchild.documents.typeset import render
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     row = SimpleNamespace(
         member_id=entry.child.member_id,
@@ -49,7 +49,7 @@ def brochure_pdf(entry: GapEntry) -> bytes:
     """The brochure in the family's language, with the phone lines of the practice's county."""
     from wellchild.documents.brochure import brochure_data
     from wellchild.documents.typeset import render
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     places = region()
     county = places.counties.get(entry.child.practice.county_fips or entry.county_fips)

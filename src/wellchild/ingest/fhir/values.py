@@ -109,7 +109,7 @@ def county_fips(zip_code: str | None, district: str | None, state: str | None) -
         for fips, county in counties().items():
             if county.name.lower() == name:
                 return fips
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     other = region()
     if code is None or other.state.upper() != code:
