@@ -386,6 +386,7 @@ def _day(value: Any) -> str:
 
 def validate(resource: Resource) -> None:
     """Parse with the fhir.resources R4B models; a structural error names the element."""
+    # the FHIR models are slow to import; only validation needs them
     from fhir.resources.R4B import get_fhir_model_class
 
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)

@@ -91,6 +91,7 @@ def tables(ev: Evaluation, *, public: bool) -> Tables:
 
 def rate_chart(t: Tables) -> dict[str, Any]:
     """Outcome before and after, per group, with intervals (a Vega-Lite spec)."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     data = t.rates.dropna(subset=["rate"])
@@ -127,6 +128,7 @@ def rate_chart(t: Tables) -> dict[str, Any]:
 
 def funnel_chart(t: Tables) -> dict[str, Any]:
     """The referral funnel as horizontal bars (a Vega-Lite spec)."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     data = t.funnel.dropna(subset=["children"]).astype({"children": int})
@@ -146,6 +148,7 @@ def funnel_chart(t: Tables) -> dict[str, Any]:
 
 
 def _svg(spec: dict[str, Any]) -> str:
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     return str(vl_convert.vegalite_to_svg(spec))
