@@ -5,7 +5,7 @@ and ``measure.py``. The folders are found where the package is (every directory 
 ``__path__``), so a measure is added by adding its folder and nothing else lists it. A
 spec's ``order`` places its measure among the others (the order of
 docs/measure-rules.md). ``wellchild --help`` and the hub read the specs here, without
-importing Ibis or a measure.
+loading a measure (the hub without importing Ibis).
 
 Examples
 --------
