@@ -49,10 +49,10 @@ def setup(work: Path, total: int) -> None:
     with new ids and names up to ``total``."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_load import load_folder
+    from wellchild.geography.regions import region
     from wellchild.outreach import packets as pk
     from wellchild.outreach.gaps import gap_list
     from wellchild.outreach.rank import rank_practices
-    from wellchild.geography.regions import region
     from wellchild.synth import generate
 
     generate(work / "input", children=CHILDREN, seed=5, year=YEAR)
