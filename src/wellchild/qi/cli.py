@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -17,9 +17,6 @@ from wellchild.qi.chart import qi_chart
 from wellchild.qi.errors import QIChartError
 from wellchild.qi.render import SUFFIXES, save
 from wellchild.qi.text import describe
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 QI_CHART_EPILOG = (
     "Examples:\n\n"
