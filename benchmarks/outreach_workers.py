@@ -49,10 +49,10 @@ def setup(work: Path, total: int) -> None:
     with new ids and names up to ``total``."""
     from wellchild.engines.duckdb_engine import DuckDBEngine
     from wellchild.engines.duckdb_load import load_folder
+    from wellchild.geography.regions import region
     from wellchild.outreach import packets as pk
     from wellchild.outreach.gaps import gap_list
     from wellchild.outreach.rank import rank_practices
-    from wellchild.outreach.regions import region
     from wellchild.synth import generate
 
     generate(work / "input", children=CHILDREN, seed=5, year=YEAR)
@@ -85,7 +85,7 @@ _printer: Any = None
 def _typst_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> tuple[int, int]:
     from wellchild.documents.brochure import brochure_data
     from wellchild.documents.packets import PacketPrinter
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     global _printer
     if _printer is None:
@@ -173,7 +173,7 @@ def _weasy_batch(work: Path, index: int, chunk: list[dict[str, Any]]) -> int:
     from weasyprint import HTML
 
     from wellchild.documents.referral import referral_data
-    from wellchild.outreach.regions import region
+    from wellchild.geography.regions import region
 
     phones = region().phone_lines(region().county(LA))
     packets = [referral_data(form, note="") | {"phones": phones} for form in chunk]

@@ -24,9 +24,10 @@ from wellchild.measures.blocks import (
     THIRTY_MONTHS,
     continuously_enrolled,
 )
+from wellchild.measures.catalogue import ids as measure_ids
 from wellchild.measures.context import Settings
 from wellchild.measures.describe import markdown as describe_measures
-from wellchild.measures.registry import ORDER, load_spec
+from wellchild.measures.registry import load_spec
 from wellchild.measures.summary import SMALL_DENOMINATOR
 from wellchild.measures.suppression import SMALL
 from wellchild.value_sets import all_concepts
@@ -110,11 +111,26 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert "make test" in head
 
 
+def test_readme_layout_names_every_package() -> None:
+    """The layout block names every package and first-level module of wellchild, and
+    no engine is promised for later."""
+    text = (ROOT / "README.md").read_text()
+    layout = text[text.index("## Layout") :]
+    block = layout[layout.index("```") : layout.index("```", layout.index("```") + 3)]
+    src = ROOT / "src" / "wellchild"
+    for path in src.iterdir():
+        if path.is_dir() and any(path.glob("*.py")):
+            assert f"  {path.name}/" in block, f"the README's layout leaves out {path.name}/"
+        elif path.suffix == ".py":
+            assert path.name in block, f"the README's layout leaves out {path.name}"
+    assert "later" not in block
+
+
 def test_measure_rules_md_shows_every_measure_as_the_code_has_it() -> None:
     text = (DOCS / "measure-rules.md").read_text()
     assert text.rstrip().endswith(describe_measures().rstrip())
     glance = text[text.index("## The measures at a glance") : text.index("## Definitions")]
-    assert re.findall(r"^\| `(\w+)` \|", glance, re.M) == list(ORDER)
+    assert re.findall(r"^\| `(\w+)` \|", glance, re.M) == list(measure_ids())
 
 
 def test_measure_rules_md_states_the_shared_rules_the_blocks_use() -> None:
@@ -134,7 +150,7 @@ def test_measure_rules_md_states_the_shared_rules_the_blocks_use() -> None:
     assert Settings().visit_spacing_days == 0
     assert "off by default" in text
     concepts = set(all_concepts())
-    for measure_id in ORDER:
+    for measure_id in measure_ids():
         assert set(load_spec(measure_id)["value_sets"]) <= concepts, measure_id
     assert f"fewer than {SMALL_DENOMINATOR} children" in text
     assert f"from {SMALL.start} to {SMALL.stop - 1} is hidden" in text

@@ -11,8 +11,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -22,7 +23,13 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from wellchild import __version__, config
+from wellchild.cli_help import tidy
+from wellchild.demo import run_demo
 from wellchild.engines.base import Engine
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.engines.duckdb_load import load_folder
+from wellchild.engines.duckdb_store import default_db, open_store
+from wellchild.engines.spark_engine import SparkEngine
 from wellchild.errors import LoadRejected, WellchildError
 from wellchild.fhir.cli import export_app, ingest_app
 from wellchild.hub.cli import app as hub_app
@@ -33,12 +40,23 @@ from wellchild.hub.data.cli import (
     withdraw_command,
 )
 from wellchild.linkage.cli import LINK_EPILOG, link_command
-from wellchild.measures import ids
+from wellchild.measures import catalogue, span
+from wellchild.measures.context import Period, Settings
+from wellchild.measures.display import measure_table
+from wellchild.measures.registry import get, select
+from wellchild.measures.run import NOT_HEDIS, run_measures
+from wellchild.measures.series import (
+    Scope,
+    add_months,
+    last_complete_month,
+    month_end,
+    monthly_series,
+    rolling_period,
+)
+from wellchild.measures.span import claim_span
 from wellchild.outreach.cli import register as register_outreach
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
-
-if TYPE_CHECKING:
-    from wellchild.measures.context import Period
+from wellchild.synth import generate
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -104,8 +122,6 @@ def _progress(description: str, total: float) -> Iterator[Progress]:
 
 
 def _db(db: Path | None) -> Path:
-    from wellchild.engines.duckdb_store import default_db
-
     return db if db is not None else default_db()
 
 
@@ -135,8 +151,6 @@ def synth(
 ) -> None:
     """Generate a synthetic Medi-Cal child population (six input files) that looks like
     Los Angeles County. Nothing in it is about a real person."""
-    from wellchild.synth import generate
-
     with _progress("Generating children", children) as bar:
         task = bar.task_ids[0]
         result = generate(
@@ -184,8 +198,6 @@ def load(
     warnings are counted and the load goes on. A load is all or nothing, even if it is
     killed, and loading the same folder twice gives the same store.
     """
-    from wellchild.engines.duckdb_load import load_folder
-
     target = _db(db)
     try:
         with _progress("Loading", 1.0) as bar:
@@ -233,8 +245,6 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show what is loaded: each table's rows, when and from where, and the warnings."""
-    from wellchild.engines.duckdb_store import open_store
-
     with open_store(_db(db)) as store:
         info = store.status()
     if as_json:
@@ -261,9 +271,6 @@ def status(
 
 def _claims_line(db: Path) -> str:
     """The dates the loaded claims cover: the years and as-of dates a run can read."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.measures.span import claim_span
-
     engine = DuckDBEngine.open(db)
     try:
         span = claim_span(engine)
@@ -330,7 +337,8 @@ def measure(
         list[str] | None,
         typer.Option(
             "--measure",
-            help="A measure to run, all by default; repeat for several: " + ", ".join(ids.ORDER),
+            help="A measure to run, all by default; repeat for several: "
+            + ", ".join(catalogue.ids()),
             show_default=False,
         ),
     ] = None,
@@ -399,13 +407,6 @@ def measure(
     These are quality-improvement versions of the published measures, not audited HEDIS
     rates; run.json in OUT names the specification versions followed.
     """
-    from dataclasses import replace
-
-    from wellchild.measures.context import Period, Settings
-    from wellchild.measures.display import measure_table
-    from wellchild.measures.registry import select
-    from wellchild.measures.run import NOT_HEDIS, run_measures
-
     chosen = select(measure_ids)
     period = Period.for_year(year, _date(as_of, "--as-of"), _date(program_start, "--program-start"))
     settings = Settings.from_config()
@@ -451,9 +452,6 @@ def _warn_outside_claims(
     engine: Engine, period: Period, as_of_given: bool, baseline_year: int | None
 ) -> None:
     """Warn when the year, the as-of window or the baseline year lies outside the claims."""
-    from wellchild.measures import span
-    from wellchild.measures.context import Period
-
     periods = [(period.start, period.end, f"The measurement year {period.year}")]
     if as_of_given:
         start, end = span.twelve_months_to(period.as_of)
@@ -468,10 +466,8 @@ def _engine(name: str, db: Path | None, master: str | None, folder: str | None) 
     if name == "duckdb":
         if folder is not None:
             raise WellchildError("--input is for the Spark engine; DuckDB reads --db.")
-        from wellchild.engines.duckdb_engine import DuckDBEngine
 
         return DuckDBEngine.open(db)
-    from wellchild.engines.spark_engine import SparkEngine
 
     master = master or config.get("spark_master")
     if folder is not None:
@@ -490,8 +486,6 @@ def export_store(
     """Write the store's input and core tables as Parquet files, for the Spark engine on
     a cluster (`wellchild measure --engine spark --input FOLDER`). Member-level data:
     keep the folder as protected as the store."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-
     engine = DuckDBEngine.open(db)
     try:
         written = engine.export(folder)
@@ -521,7 +515,9 @@ def _month(value: str | None, option: str) -> dt.date | None:
 def qi_series(
     measure_id: Annotated[
         str,
-        typer.Option("--measure", help="The measure to follow: " + ", ".join(ids.ORDER) + "."),
+        typer.Option(
+            "--measure", help="The measure to follow: " + ", ".join(catalogue.ids()) + "."
+        ),
     ],
     by: Annotated[
         Literal["month"], typer.Option(help="Time unit of the points (months).")
@@ -559,19 +555,6 @@ def qi_series(
     """Numerator and denominator of a measure for each month, ready for a p or p′ chart:
     the 12 months ending each month for the annual measures, the month of the index visit
     for dental_after_pcp. Counts only: no child is named."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.measures import span
-    from wellchild.measures.context import Settings
-    from wellchild.measures.registry import get
-    from wellchild.measures.series import (
-        Scope,
-        add_months,
-        last_complete_month,
-        month_end,
-        monthly_series,
-        rolling_period,
-    )
-
     measure = get(measure_id)
     scope = Scope(practice=practice, county=county)
     path = out_file or Path(f"qi-series-{measure.id}.csv")
@@ -626,8 +609,6 @@ def demo(
     children: Annotated[int, typer.Option(help="Children in the synthetic population.")] = 20000,
 ) -> None:
     """Run the whole pipeline on a synthetic population and say where the outputs are."""
-    from wellchild.demo import run_demo
-
     run_demo(out_dir, children=children, console=out)
 
 
@@ -644,8 +625,6 @@ register_outreach(app)
 def command() -> TyperGroup:
     """The app as the ``wellchild`` command runs it, its help tidied
     (:mod:`wellchild.cli_help`)."""
-    from wellchild.cli_help import tidy
-
     root = typer.main.get_command(app)
     assert isinstance(root, TyperGroup)
     return tidy(root)

@@ -14,6 +14,20 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from wellchild import qi
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.engines.duckdb_load import load_folder
+from wellchild.engines.duckdb_store import open_store
+from wellchild.fhir import demo as interop_demo
+from wellchild.measures import runfolder
+from wellchild.measures.context import Period
+from wellchild.measures.display import measure_table
+from wellchild.measures.registry import all_measures, get
+from wellchild.measures.run import NOT_HEDIS, run_measures
+from wellchild.measures.series import Scope, series_by
+from wellchild.outreach import demo as outreach_demo
+from wellchild.synth import generate
+
 if TYPE_CHECKING:
     from wellchild.hub.demo import Published
 
@@ -28,12 +42,6 @@ def demo_year(today: dt.date | None = None) -> int:
 
 def run_demo(out: Path, *, children: int, console: Console) -> None:
     """Generate, load and summarise a synthetic population under ``out``."""
-    from wellchild.engines.duckdb_load import load_folder
-    from wellchild.engines.duckdb_store import open_store
-    from wellchild.fhir import demo as interop_demo
-    from wellchild.outreach import demo as outreach_demo
-    from wellchild.synth import generate
-
     year = demo_year()
     out.mkdir(parents=True, exist_ok=True)
     inputs = out / "input"
@@ -68,6 +76,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     charts.update(outreach_demo.run(db, year, out / "pilot", console))
 
     console.rule("6. Hub: the learning community's website, demo content, the run published")
+    # the hub's modules need Django set up first
     from wellchild.hub.demo import prepare
 
     prepare(out / "hub", console=console)
@@ -79,8 +88,8 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.rule("Outputs")
     console.print(f"Synthetic input files: {inputs.resolve()}")
     console.print(f"Store (DuckDB):        {db.resolve()}")
-    console.print(f"Measures, long table:  {(measures / 'measure_long.parquet').resolve()}")
-    console.print(f"Measures, summary:     {(measures / 'summary.csv').resolve()}")
+    console.print(f"Measures, long table:  {(measures / runfolder.LONG).resolve()}")
+    console.print(f"Measures, summary:     {(measures / runfolder.SUMMARY).resolve()}")
     for label, path in charts.items():
         console.print(f"{label + ':':<22} {path.resolve()}")
     console.print(f"Try: wellchild status --db {db}")
@@ -93,6 +102,7 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
 def _publish(measures: Path, outreach: Path, db: Path, year: int, console: Console) -> Published:
     """Put the measure run on the hub: suppressed rates and monthly series on the public
     dashboards, the outreach folders' gap lists in the practice portal."""
+    # the hub's modules need Django set up first
     from wellchild.hub.demo import publish_demo
 
     published = publish_demo(measures, outreach_dir=outreach, db=db, label=f"MY{year} (demo)")
@@ -108,13 +118,9 @@ def _publish(measures: Path, outreach: Path, db: Path, year: int, console: Conso
 
 
 def _measure(db: Path, year: int, out: Path, console: Console) -> pd.DataFrame:
-    """Run the ten measures with the year before as the baseline and show the totals."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.measures.context import Period
-    from wellchild.measures.display import measure_table
-    from wellchild.measures.run import NOT_HEDIS, run_measures
-
-    console.rule(f"3. Measures: the ten measures for {year}, with {year - 1} as the baseline")
+    """Run every measure with the year before as the baseline and show the totals."""
+    count = len(all_measures())
+    console.rule(f"3. Measures: the {count} measures for {year}, with {year - 1} as the baseline")
     engine = DuckDBEngine.open(db)
     try:
         run = run_measures(
@@ -132,11 +138,6 @@ def _qi_charts(
 ) -> dict[str, Path]:
     """A p′ chart of wcv_6m month by month for Los Angeles County, and a run chart of the
     same measure for the practice with the most children in it."""
-    from wellchild import qi
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.measures.registry import get
-    from wellchild.measures.series import Scope, series_by
-
     console.rule("4. QI charts: wcv_6m month by month (rolling 12-month windows)")
     practices = summary[(summary["measure_id"] == "wcv_6m") & (summary["dimension"] == "practice")]
     practices = practices[practices["group"] != "(unattributed)"]

@@ -75,7 +75,7 @@ def test_addresses_resolve_by_zip_or_district(tmp_path: Path, region_file: Path)
 def test_a_broken_crosswalk_is_named(tmp_path: Path, region_file: Path) -> None:
     region_file.write_text(REGION + '  "1022": "25013"\n', encoding="utf-8")
     from wellchild.errors import ConfigError
-    from wellchild.outreach.regions import parse
+    from wellchild.geography.regions import parse
 
     with pytest.raises(ConfigError, match=r"zip_county\.1022"):
         parse(region_file.read_text(encoding="utf-8"), str(region_file))

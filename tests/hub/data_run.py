@@ -15,10 +15,10 @@ import pandas as pd
 from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.engines.duckdb_load import load_folder
 from wellchild.hub.data import monthly
-from wellchild.hub.data.runfolder import RunFolder, read_run
 from wellchild.measures.context import Period, Settings
 from wellchild.measures.registry import get
 from wellchild.measures.run import run_measures
+from wellchild.measures.runfolder import RunFolder, read_run
 from wellchild.synth import generate
 
 YEAR = 2024

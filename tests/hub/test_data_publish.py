@@ -18,8 +18,8 @@ from data_run import tiny_run
 from wellchild.errors import InputError, WellchildError
 from wellchild.hub.data import monthly, policy, publishing
 from wellchild.hub.data.models import Rate, Run, SeriesPoint, Team
-from wellchild.hub.data.runfolder import read_run
 from wellchild.hub.data.signals import run_published, run_withdrawn
+from wellchild.measures.runfolder import read_run
 from wellchild.measures.suppression import attack, primary, suppress
 
 
@@ -350,6 +350,7 @@ def test_a_county_with_no_child_in_the_runs_december_shows_its_zero() -> None:
     )
     zero = points[points["key"] == "06005"].iloc[0]
     counts = [zero["denominator"], zero["numerator"]]
-    assert not any(pd.isna(c) for c in counts) and [int(c) for c in counts] == [0, 0]
+    assert not any(pd.isna(c) for c in counts)
+    assert [int(c) for c in counts] == [0, 0]
     assert points.loc[points["key"] == "06037", "numerator"].isna().all()
     policy.check_series(points, series)

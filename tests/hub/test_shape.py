@@ -1,5 +1,5 @@
-"""The hub's apps share one shape (docs/architecture-hub.md): one permissions module, one
-template and static layout, one catalogue per language, and an architecture page that
+"""The hub's apps share one shape (the hub's section of docs/architecture.md): one
+permissions module, one template and static layout, one catalogue per language, and an architecture page that
 names every app."""
 
 from __future__ import annotations
@@ -36,14 +36,10 @@ def test_every_app_has_its_own_addresses() -> None:
 
 
 def test_the_architecture_page_names_every_app_and_only_paths_that_exist() -> None:
-    separate = ROOT / "docs" / "architecture-hub.md"
-    if separate.exists():
-        text = separate.read_text()
-    else:  # the hub's section of the whole architecture page
-        whole = (ROOT / "docs" / "architecture.md").read_text()
-        start = whole.index("## The hub")
-        end = whole.find("\n## ", start + 1)
-        text = whole[start : end if end != -1 else None]
+    whole = (ROOT / "docs" / "architecture.md").read_text()
+    start = whole.index("## The hub")
+    end = whole.find("\n## ", start + 1)
+    text = whole[start : end if end != -1 else None]
     for app in APPS:
         assert f"| `{app}` |" in text, app
     for path in {p for p in text.split("`") if p.startswith("src/wellchild/hub/")}:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from wellchild.cli import app
 from wellchild.documents.brochure import BROCHURE_KEYS, write_brochure
 from wellchild.documents.catalogue import FALLBACK_MARK, catalogue
-from wellchild.outreach.regions import region
+from wellchild.geography.regions import region
 
 LA = "06037"
 # A character class of each language's script, and the font family that must carry it.

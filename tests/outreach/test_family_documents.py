@@ -12,9 +12,9 @@ import pytest
 from wellchild.documents.brochure import brochure_data
 from wellchild.documents.catalogue import FALLBACK_MARK, catalogue
 from wellchild.documents.referral import copies, dentist_cells, referral_data
+from wellchild.geography.regions import region
 from wellchild.outreach.gaps import _next_due, dental_offices, nearest
 from wellchild.outreach.packets import dentist_lines
-from wellchild.outreach.regions import region
 
 OFFICE = {"name": "Smile Kids", "address": "1 Main St", "phone": "(310) 555-0101",
           "languages": ["en", "es", "km"], "miles": 1.4, "accepting": None}  # fmt: skip

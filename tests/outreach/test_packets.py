@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from wellchild.documents.brochure import brochure_data
 from wellchild.documents.packets import PacketPrinter
 from wellchild.documents.typeset import fonts
-from wellchild.outreach.regions import region
+from wellchild.geography.regions import region
 
 LA = "06037"
 LANGUAGES = ("en", "es", "fa", "ar", "km", "zh-Hant", "hy")

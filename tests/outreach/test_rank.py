@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 from wellchild.cli import app
 from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.geography.regions import region
 from wellchild.measures.context import Period
 from wellchild.measures.registry import get
 from wellchild.measures.run import run_measures
 from wellchild.outreach.rank import Ranking, rank_practices
-from wellchild.outreach.regions import region
 
 AS_OF = dt.date(2024, 12, 31)
 LA = "06037"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from wellchild.value_sets import ValueSet, concept
+from wellchild.value_sets import ValueSet, all_concepts, concept
 
 PAID = "paid"
 PRIMARY_CARE = ("pcp", "clinic")
@@ -101,7 +101,18 @@ def dental_services(dental_claim: ir.Table) -> ir.Table:
     return lines.select("member_id", "service_date", code=lines.procedure_code).distinct()
 
 
-MEDICAL_SERVICE_CONCEPTS = ("hospice", "topical_fluoride_medical")
+# The medical procedure concepts a measure may count by themselves (hospice, fluoride
+# varnish): every CPT or HCPCS concept of the value sets except the well-care visit,
+# which core__well_care_visit counts with its own rules. A measure that counts a new
+# medical service names it in value_sets.csv, and core__medical_service keeps it.
+PROCEDURE_SYSTEMS = ("CPT", "HCPCS")
+MEDICAL_SERVICE_CONCEPTS = tuple(
+    sorted(
+        name
+        for name, vs in all_concepts().items()
+        if set(vs.systems) <= set(PROCEDURE_SYSTEMS) and name != "well_care_visit"
+    )
+)
 
 
 def medical_services(medical_claim: ir.Table) -> ir.Table:

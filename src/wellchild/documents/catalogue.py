@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources
 
 import yaml
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 from wellchild.errors import WellchildError
 
@@ -99,8 +101,6 @@ def language_name(tag: str, in_tag: str) -> str:
     """The name of language ``tag`` written in language ``in_tag`` (CLDR, through
     Babel): "inglés" for ``en`` in Spanish, "អង់គ្លេស" in Khmer. A tag CLDR does not know
     keeps its code."""
-    from babel import Locale, UnknownLocaleError
-
     try:
         names = Locale.parse(in_tag, sep="-").languages
         key = tag.replace("-", "_")
@@ -152,9 +152,6 @@ def match(tag: str) -> str | None:
     matter, a region falls away (``es-MX`` → ``es``), a region implies its script
     (``zh-TW`` → ``zh-Hant``) and a bare language takes its likely script (``zh`` →
     ``zh-Hans``). None when no catalogue fits."""
-    from babel import Locale, UnknownLocaleError
-    from babel.core import get_global
-
     known = {t.lower(): t for t in available()}
     wanted = tag.strip().replace("_", "-")
     if wanted.lower() in known:

@@ -96,6 +96,7 @@ class PacketPrinter:
     blanks and value heights a batch needs are made on first use and kept."""
 
     def __init__(self, work: Path, brochures: Mapping[str, dict[str, Any]]) -> None:
+        # the Typst compiler is loaded only when a document is typeset
         import typst
 
         work.mkdir(parents=True, exist_ok=True)
@@ -125,6 +126,7 @@ class PacketPrinter:
         (by ``form["language"]``, English where no brochure of that language was made).
         :attr:`on_blank` tells afterwards which forms were set on their blank; with
         ``on_blanks=False`` every form is laid out whole (slower; the same pages)."""
+        # the Typst compiler is loaded only when a document is typeset
         import typst
 
         if not forms:
@@ -298,6 +300,7 @@ class PacketPrinter:
     def _typeset(self, template: str, data: dict[str, Any], label: str) -> tuple[bytes, Any]:
         """Typeset a template of the working folder: the PDF, and the value of the
         metadata it labels ``label``."""
+        # the Typst compiler is loaded only when a document is typeset
         import typst
 
         compiler = typst.Compiler(

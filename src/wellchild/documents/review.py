@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from wellchild.documents.catalogue import SOURCE, STATUSES, catalogue, raw_data, resolve
 from wellchild.errors import InputError
@@ -47,6 +48,7 @@ def catalogue_path(tag: str) -> Path:
 
 def export_workbook(tag: str, out: Path) -> Path:
     """Write the review workbook of language ``tag`` to ``out``."""
+    # openpyxl is slow to import; only spreadsheets need it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -110,8 +112,7 @@ class Recorded:
 
 
 def _read(path: Path) -> tuple[str, list[dict[str, str]]]:
-    from zipfile import BadZipFile
-
+    # openpyxl is slow to import; only spreadsheets need it
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -29,6 +29,7 @@ def templates_dir() -> Path:
 @cache
 def fonts() -> typst.Fonts:
     """The fonts Typst may use, scanned once per process."""
+    # the Typst compiler is loaded only when a document is typeset
     import typst
 
     return typst.Fonts(include_system_fonts=True, include_embedded_fonts=False,
@@ -37,6 +38,7 @@ def fonts() -> typst.Fonts:
 
 @cache
 def _compiler() -> typst.Compiler:
+    # the Typst compiler is loaded only when a document is typeset
     import typst
 
     return typst.Compiler(root=str(templates_dir()), font_paths=fonts())
@@ -60,6 +62,7 @@ Format = Literal["pdf", "png"]
 
 def render(template: str, data: dict[str, Any], *, fmt: Format = "pdf", ppi: float = 110) -> bytes:
     """The bytes of one document (PDF, or PNG of the first page for a look)."""
+    # the Typst compiler is loaded only when a document is typeset
     import typst
 
     source = templates_dir() / f"{template}.typ"

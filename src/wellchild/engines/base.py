@@ -1,14 +1,14 @@
-"""What the measure stage asks of an engine, whichever it is."""
+"""What the measure stage asks of an engine, whichever it is: the input and core
+tables as Ibis tables (:class:`Inputs`), caching, and writing results."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import ibis.expr.types as ir
 import pyarrow as pa
-
-from wellchild.measures.context import Inputs
 
 INPUT_TABLES = {
     "member": "input__member",
@@ -22,6 +22,23 @@ INPUT_TABLES = {
     "medical_claim": "input__medical_claim",
     "dental_claim": "input__dental_claim",
 }
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The tables a measure reads, as Ibis tables on one backend: the input layer and
+    the core tables built from it (``wellchild.core.tables``)."""
+
+    member: ir.Table
+    enrollment: ir.Table
+    spans: ir.Table
+    well_care_visits: ir.Table
+    dental_services: ir.Table
+    medical_services: ir.Table
+    pcp_assignment: ir.Table
+    provider: ir.Table
+    medical_claim: ir.Table
+    dental_claim: ir.Table
 
 
 class Engine(Protocol):

@@ -7,9 +7,8 @@ from pathlib import Path
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from wellchild.engines.base import INPUT_TABLES, CachingEngine
+from wellchild.engines.base import INPUT_TABLES, CachingEngine, Inputs
 from wellchild.engines.duckdb_store import Store, open_store
-from wellchild.measures.context import Inputs
 
 
 class DuckDBEngine(CachingEngine):

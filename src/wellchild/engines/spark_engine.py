@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 
 from wellchild.contract import TABLES
 from wellchild.core.tables import CORE_TABLES
-from wellchild.engines.base import INPUT_TABLES, CachingEngine
+from wellchild.engines.base import INPUT_TABLES, CachingEngine, Inputs
+from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.errors import WellchildError
-from wellchild.measures.context import Inputs
 
 INPUT_NAMES = tuple(t.name for t in TABLES)
 
@@ -31,6 +31,7 @@ INPUT_NAMES = tuple(t.name for t in TABLES)
 def session(master: str, app_name: str = "wellchild") -> Any:
     """A Spark session; local masters are tuned for small data (few shuffle partitions)."""
     try:
+        # PySpark is optional (the spark extra) and slow to import
         from pyspark.sql import SparkSession
     except ImportError:
         raise WellchildError(
@@ -85,8 +86,6 @@ class SparkEngine(CachingEngine):
         """Export a DuckDB store to Parquet in a temporary folder and read it with Spark;
         with ``build_core`` only the input tables are exported and Spark builds the core
         tables itself from them."""
-        from wellchild.engines.duckdb_engine import DuckDBEngine
-
         folder = Path(tempfile.mkdtemp(prefix="wellchild-spark-"))
         source = DuckDBEngine.open(db)
         try:

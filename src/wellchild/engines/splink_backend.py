@@ -15,6 +15,7 @@ import duckdb
 
 def duckdb_api() -> Any:
     """A Splink ``DuckDBAPI`` on a fresh in-memory database (dropped with the linker)."""
+    # Splink is slow to import; only linkage needs it
     from splink import DuckDBAPI
 
     return DuckDBAPI(connection=duckdb.connect(":memory:"))

@@ -5,12 +5,17 @@ Two small Typer groups, so later formats sit beside FHIR (``ingest x12``, ``expo
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from wellchild.fhir.export import export
+from wellchild.ingest.fhir import ingest
+from wellchild.outreach import audit
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -58,8 +63,6 @@ def ingest_fhir(
     """Read FHIR R4 (Bulk Data NDJSON, JSON resources and bundles, CARIN Blue Button, Da
     Vinci ATR Groups) or Synthea CSV and write the six contract files, with an account of
     what was used, skipped and filled in (also in OUT/ingest_account.json)."""
-    from wellchild.ingest.fhir import ingest
-
     result = ingest(
         folder,
         out_dir,
@@ -102,11 +105,6 @@ def export_fhir(
     OUT/measure-reports, and a Da Vinci DEQM gaps-in-care Bundle per child to OUT/gaps.
     Member-level data: keep OUT as protected as the store; the export is recorded in the
     audit log (WELLCHILD_AUDIT_LOG, else RUN.audit.jsonl beside the run folder)."""
-    import datetime as dt
-
-    from wellchild.fhir.export import export
-    from wellchild.outreach import audit
-
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     counts = export(run, out_dir, generated=generated)
     log = audit.record(

@@ -20,6 +20,16 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.engines.duckdb_load import load_folder
+from wellchild.fhir.export import export
+from wellchild.ingest.fhir import ingest
+from wellchild.linkage.link import link
+from wellchild.measures.context import Period
+from wellchild.measures.run import run_measures
+from wellchild.measures.runfolder import read_long
+from wellchild.synth import generate
+
 LINKAGE_CHILDREN = 3_000
 LINKAGE_SEED = 5
 ENROLLMENT_FROM_CLAIMS = "to-end"
@@ -49,13 +59,6 @@ def last_complete_year(last: dt.date) -> int:
 
 
 def _round_trip(out: Path, console: Console) -> dict[str, Path]:
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.engines.duckdb_load import load_folder
-    from wellchild.fhir.export import export
-    from wellchild.ingest.fhir import ingest
-    from wellchild.measures.context import Period
-    from wellchild.measures.run import run_measures
-
     with sample() as folder:
         ingested = ingest(folder, out / "input", enrollment_from_claims=ENROLLMENT_FROM_CLAIMS)
     rows = ", ".join(f"{name} {count:,}" for name, count in ingested.account.rows.items())
@@ -79,7 +82,7 @@ def _round_trip(out: Path, console: Console) -> dict[str, Path]:
         run = run_measures(engine, Period.for_year(year), out=out / f"measures-{year}")
     finally:
         engine.close()
-    long = pd.read_parquet(run.out / "measure_long.parquet")
+    long = read_long(run.out)
     for line in rate_lines(long):
         console.print(f"  {line}")
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
@@ -106,9 +109,6 @@ def rate_lines(long: pd.DataFrame) -> list[str]:
 
 
 def _linkage(out: Path, year: int, console: Console) -> dict[str, Path]:
-    from wellchild.linkage.link import link
-    from wellchild.synth import generate
-
     sources = out / "sources"
     generate(sources, children=LINKAGE_CHILDREN, seed=LINKAGE_SEED, year=year, separate_ids=True)
     result = link(

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from pydantic_core import to_json
 
-from wellchild.errors import InputError
+from wellchild.measures.runfolder import read_long
 
 DEQM = "http://hl7.org/fhir/us/davinci-deqm"
 DEQM_UV = "http://hl7.org/fhir/uv/deqm"
@@ -386,25 +386,15 @@ def _day(value: Any) -> str:
 
 def validate(resource: Resource) -> None:
     """Parse with the fhir.resources R4B models; a structural error names the element."""
+    # the FHIR models are slow to import; only validation needs them
     from fhir.resources.R4B import get_fhir_model_class
 
     get_fhir_model_class(resource["resourceType"]).model_validate(resource)
 
 
-def read_run(run: Path) -> pd.DataFrame:
-    """The long table of a run folder; raises InputError when it is not one."""
-    path = run / "measure_long.parquet"
-    if not path.is_file():
-        raise InputError(
-            f"{run} holds no measure_long.parquet.",
-            hint="Give the --out folder of `wellchild measure`.",
-        )
-    return pd.read_parquet(path)
-
-
 def export(run: Path, out: Path, *, generated: str) -> dict[str, int]:
     """Write the reports and bundles under ``out``; returns how many of each."""
-    long = read_run(run)
+    long = read_long(run)
     long["practice_id"] = long["practice_id"].fillna(UNATTRIBUTED)
     counts = {"summary": 0, "subject-list": 0, "gaps": 0, "open": 0, "unscored": 0}
     counts["children"] = int(long.loc[long["in_denominator"].astype(bool), "member_id"].nunique())

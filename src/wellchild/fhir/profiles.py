@@ -302,6 +302,7 @@ class Checker:
     def _constraints(
         resource: Resource, profile: Profile, element: Element, node: Any, findings: list[Finding]
     ) -> None:
+        # fhirpathpy is a test-time dependency (the dev extra)
         from fhirpathpy import evaluate
         from fhirpathpy.models import models
 

@@ -5,7 +5,7 @@ Community apps (``community``: people, organizations, the directory, contact;
 (``data``: the published runs' dashboards and the teams' work; ``portal``: the practices'
 member-level rows). Each has slim models, its own ``urls.py``, an ``access`` module for who
 may see what, a ``domain`` module for its rules, forms and plain function views; every
-permission is in :mod:`wellchild.hub.roles` (docs/architecture-hub.md). Settings come
+permission is in :mod:`wellchild.hub.roles` (docs/architecture.md). Settings come
 from wellchild's settings registry (:mod:`wellchild.hub.conf`).
 """
 

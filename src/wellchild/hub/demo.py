@@ -355,8 +355,8 @@ def publish_demo(run_dir: Path, *, outreach_dir: Path, db: Path, label: str) -> 
     # Django set-up: the apps' modules import their models
     from wellchild.hub.data import publishing
     from wellchild.hub.data.models import Run
-    from wellchild.hub.data.runfolder import read_run
     from wellchild.hub.portal.demo import attach_demo_staff
+    from wellchild.measures.runfolder import read_run
 
     folder = read_run(run_dir)
     earlier = Run.objects.filter(label=label).exclude(fingerprint=folder.fingerprint).first()

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import pyarrow.parquet as pq
+
 from wellchild.contract import TABLES
 from wellchild.contract.schema import Severity, Table
 from wellchild.ingest.report import Example, LoadReport, Problem
@@ -352,8 +354,6 @@ def _unfinished(tail: bytes, at: int) -> int | None:
 
 
 def _read_parquet_header(source: SourceFile, report: LoadReport) -> list[str] | None:
-    import pyarrow.parquet as pq
-
     try:
         metadata = pq.read_metadata(source.path)
         schema = metadata.schema.to_arrow_schema()

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from wellchild.linkage.band import ACCEPT, REVIEW
+from wellchild.linkage.link import link
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -46,8 +47,6 @@ def link_command(
     """Link a medical and a dental member file that share no id (Splink, Fellegi–Sunter on
     name, birth date, sex, address, ZIP and guardian, trained without labels): writes
     crosswalk.csv, review.csv and a report."""
-    from wellchild.linkage.link import link
-
     result = link(medical, dental, out_dir, truth=truth, review=review, accept=accept)
     out.print(
         f"Linked {result.linked:,} of {result.medical:,} medical and {result.dental:,} dental "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wellchild.engines.splink_backend import duckdb_api
 from wellchild.errors import WellchildError
 from wellchild.linkage.band import ACCEPT, REVIEW, check_band
 from wellchild.linkage.model import trained_linker
@@ -104,8 +105,6 @@ def link(
     WellchildError
         For a missing or unreadable folder or file, a bad band, or the same folder twice.
     """
-    from wellchild.engines.splink_backend import duckdb_api
-
     # Splink narrates every training step, and warns on every run that a wrong sex is
     # never seen among blocked pairs; the report says what matters.
     logging.getLogger("splink").setLevel(logging.ERROR)

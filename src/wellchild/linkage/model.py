@@ -33,6 +33,7 @@ U_SEED = 1
 
 
 def _first_name() -> Any:
+    # Splink is slow to import; only linkage needs it
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -50,6 +51,7 @@ def _first_name() -> Any:
 
 
 def _birth_date() -> Any:
+    # Splink is slow to import; only linkage needs it
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -71,6 +73,7 @@ def _birth_date() -> Any:
 
 
 def _address() -> Any:
+    # Splink is slow to import; only linkage needs it
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -87,6 +90,7 @@ def _address() -> Any:
 
 
 def _zip() -> Any:
+    # Splink is slow to import; only linkage needs it
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -105,6 +109,7 @@ def _zip() -> Any:
 
 def settings() -> Any:
     """Splink settings for linking two member files (``link_only``)."""
+    # Splink is slow to import; only linkage needs it
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
@@ -127,6 +132,7 @@ def settings() -> Any:
 
 def trained_linker(medical: pd.DataFrame, dental: pd.DataFrame, db_api: Any) -> Any:
     """A Splink linker over the two prepared sources, trained without labels."""
+    # Splink is slow to import; only linkage needs it
     from splink import Linker, block_on
 
     tables: list[Any] = [medical, dental]  # Splink takes frames or table names

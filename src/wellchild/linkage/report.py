@@ -78,6 +78,7 @@ def score(crosswalk: pd.DataFrame, band: pd.DataFrame, truth: pd.DataFrame) -> S
 
 def _chart(linker: Any, path: Path) -> None:
     """Splink's match-weights chart, rendered to SVG without a browser."""
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     spec = linker.visualisations.match_weights_chart(as_dict=True)

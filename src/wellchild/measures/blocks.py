@@ -445,10 +445,11 @@ def practice_visit(since: Milestone, *, follow_up_months: int, ends_by: Mileston
 
     def keep(ctx: Context, pop: ir.Table) -> ir.Table:
         claims = ctx.inputs.medical_claim
-        # Only the population's lines from the earliest index day to the as-of date count.
-        low, high = ctx.period.program_start, ctx.period.as_of
-        lines = claims.filter(claims.service_date.between(min(low, high), high))
-        lines = lines.semi_join(pop, lines.member_id == pop.member_id)
+        # Only the population's lines from ``since`` to ``ends_by`` can hold the index visit.
+        bounds = pop.select("member_id", _since=since(ctx, pop), _end=ends_by(ctx, pop))
+        lines = claims.join(bounds, claims.member_id == bounds.member_id)
+        lines = lines.filter(lines.service_date.between(lines._since, lines._end))
+        lines = lines.drop("_since", "_end")
         visits = services.practice_visits(lines, ctx.inputs.provider, ctx.inputs.pcp_assignment)
         j = pop.join(visits, pop.member_id == visits.member_id).select(
             pop.member_id, day=visits.service_date

@@ -1,6 +1,7 @@
 """What a measure run is evaluated against: the input tables, the period and settings.
 
-A :class:`Context` holds Ibis tables (from any engine), the :class:`Period` (measurement
+A :class:`Context` holds the engine's :class:`~wellchild.engines.base.Inputs` (Ibis
+tables, from any engine), the :class:`Period` (measurement
 year, as-of date, programme start) and the :class:`Settings` of docs/measure-rules.md.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import ibis.expr.types as ir
 
 from wellchild import config
+from wellchild.engines.base import Inputs
 
 
 @dataclass(frozen=True)
@@ -62,23 +64,6 @@ class Settings:
         return cls(
             telehealth=config.get("telehealth"), visit_spacing_days=config.get("visit_spacing_days")
         )
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The tables a measure reads, as Ibis tables on one backend: the input layer and
-    the core tables built from it (``wellchild.core.tables``)."""
-
-    member: ir.Table
-    enrollment: ir.Table
-    spans: ir.Table
-    well_care_visits: ir.Table
-    dental_services: ir.Table
-    medical_services: ir.Table
-    pcp_assignment: ir.Table
-    provider: ir.Table
-    medical_claim: ir.Table
-    dental_claim: ir.Table
 
 
 @dataclass

@@ -1,8 +1,11 @@
 """The measures wellchild computes, each a folder with ``spec.yaml`` and ``measure.py``.
 
-``spec.yaml`` says what the measure is (id, name, steward, the specification version
-followed, ages, windows, enrollment rule, value-set concepts) for a clinician to check;
-``measure.py`` builds the three named parts from :mod:`wellchild.measures.blocks`.
+``spec.yaml`` says what the measure is (id, its place in the order, name, steward, the
+specification version followed, ages, windows, enrollment rule, value-set concepts, how
+its monthly series is counted) for a clinician to check; ``measure.py`` builds the three
+named parts from :mod:`wellchild.measures.blocks`. The folders are found by
+:mod:`wellchild.measures.catalogue`: this registry is the one list of measures, and
+adding a folder adds a measure.
 
 Examples
 --------
@@ -19,36 +22,13 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from wellchild.errors import WellchildError
-from wellchild.measures import ids
+from wellchild.measures import catalogue
 from wellchild.measures.blocks import Criterion, Exclusion, Milestone
 from wellchild.measures.context import Period
-
-ORDER = ids.ORDER
-
-SPEC_KEYS = (
-    "id",
-    "name",
-    "steward",
-    "source",
-    "version",
-    "ages",
-    "window",
-    "enrollment",
-    "numerator",
-    "exclusions",
-    "attribution",
-    "value_sets",
-)
-
-
-def measurement_year(period: Period) -> tuple[dt.date, dt.date]:
-    return period.start, period.end
+from wellchild.measures.windows import MEASUREMENT_YEAR
 
 
 @dataclass(frozen=True)
@@ -57,7 +37,9 @@ class Measure:
 
     ``attribution`` is the last day of the measure's window, on which the child's PCP
     assignment names the attributed practice; ``period`` gives the long table's
-    ``period_start`` and ``period_end``.
+    ``period_start`` and ``period_end`` (the dates of the measure's
+    :class:`~wellchild.measures.windows.PeriodWindow`, the measurement year unless it
+    says otherwise).
     """
 
     spec: dict[str, Any]
@@ -65,7 +47,7 @@ class Measure:
     exclusions: Sequence[Exclusion]
     numerator: Criterion
     attribution: Milestone
-    period: Callable[[Period], tuple[dt.date, dt.date]] = measurement_year
+    period: Callable[[Period], tuple[dt.date, dt.date]] = MEASUREMENT_YEAR.dates
 
     @property
     def id(self) -> str:
@@ -79,22 +61,31 @@ class Measure:
     def name(self) -> str:
         return str(self.spec["name"])
 
+    @property
+    def event_month_series(self) -> bool:
+        """Its monthly series counts children by the month of their index visit."""
+        return self.spec.get("series") == catalogue.EVENT_MONTH
+
+    @property
+    def follow_up_months(self) -> int:
+        """How long an event month's children are followed (event-month series only)."""
+        return int(self.spec["follow_up_months"])
+
 
 def load_spec(measure_id: str) -> dict[str, Any]:
     """The ``spec.yaml`` of a measure folder, checked for the keys every spec has."""
-    text = resources.files(f"wellchild.measures.{measure_id}").joinpath("spec.yaml").read_text()
-    spec: dict[str, Any] = yaml.safe_load(text)
-    missing = [k for k in SPEC_KEYS if k not in spec]
-    if missing or spec["id"] != measure_id:
-        raise ValueError(f"spec.yaml of {measure_id} lacks {missing} or names another id")
-    return spec
+    return dict(catalogue.spec(measure_id))
+
+
+def all_measures() -> tuple[Measure, ...]:
+    """Every measure, in the order of docs/measure-rules.md."""
+    return _load(catalogue.ids())
 
 
 @cache
-def all_measures() -> tuple[Measure, ...]:
-    """Every measure, in the order of docs/measure-rules.md."""
+def _load(measure_ids: tuple[str, ...]) -> tuple[Measure, ...]:
     measures = []
-    for measure_id in ORDER:
+    for measure_id in measure_ids:
         module = importlib.import_module(f"wellchild.measures.{measure_id}.measure")
         measures.append(module.MEASURE)
     return tuple(measures)
@@ -106,7 +97,7 @@ def get(measure_id: str) -> Measure:
             return measure
     raise WellchildError(
         f"There is no measure called {measure_id!r}.",
-        hint="The measures are " + ", ".join(ORDER) + ".",
+        hint="The measures are " + ", ".join(catalogue.ids()) + ".",
     )
 
 

@@ -31,6 +31,7 @@ from wellchild.errors import WellchildError
 from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import LONG_COLUMNS, denominators, every_child
 from wellchild.measures.registry import Measure, all_measures
+from wellchild.measures.runfolder import LONG, RUN_JSON, SUMMARY
 from wellchild.measures.summary import (
     DIMENSIONS,
     statistics,
@@ -40,7 +41,6 @@ from wellchild.measures.summary import (
 )
 from wellchild.measures.suppression import publish
 
-LONG = "measure_long.parquet"
 NOT_HEDIS = (
     "Quality-improvement versions of the published measures, following the specification "
     "versions named per measure: not audited HEDIS rates."
@@ -184,9 +184,9 @@ def run_measures(
     stats.insert(3, "period_start", stats["measure_id"].map(lambda i: bounds[i][0]))
     stats.insert(4, "period_end", stats["measure_id"].map(lambda i: bounds[i][1]))
     summary = publish(stats) if public else stats
-    summary_path = out / "summary.csv"
+    summary_path = out / SUMMARY
     summary.to_csv(summary_path, index=False, float_format="%.6g")
-    (out / "run.json").write_text(
+    (out / RUN_JSON).write_text(
         json.dumps(
             {
                 "wellchild": __version__,

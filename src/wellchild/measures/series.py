@@ -3,11 +3,11 @@
 A quality-improvement team charts its measure month by month. For the annual measures
 each month's point is the measure over the 12 months ending that month (a rolling
 window: the period runs from the first day of the month eleven months earlier to the
-month's last day, and the as-of date is that last day). For ``dental_after_pcp`` the
-point is the *event month*: the children whose index visit with their practice fell in
-that month, and how many of them saw a dentist within 6 months (the programme starts on
-the first month of the series; months whose 6-month follow-up has not ended yet have no
-point).
+month's last day, and the as-of date is that last day). For a measure whose spec says
+``series: event_month`` (``dental_after_pcp``) the point is the *event month*: the
+children whose index visit with their practice fell in that month, and how many of them
+saw a dentist within the spec's ``follow_up_months`` (the programme starts on the first
+month of the series; months whose follow-up has not ended yet have no point).
 
 The series is counts only (numerator and denominator per month), ready for a p or p′
 chart: ``wellchild qi-chart series.csv --x month --y numerator --n denominator --chart pp``.
@@ -30,7 +30,6 @@ from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import denominator_rows, population
 from wellchild.measures.registry import Measure
 
-EVENT_MONTH_MEASURES = ("dental_after_pcp",)
 SERIES_COLUMNS = ("month", "measure_id", "window_start", "window_end", "numerator", "denominator")
 
 
@@ -211,7 +210,7 @@ def _raw(
         raise WellchildError(f"The series starts ({first:%Y-%m}) after it ends ({last:%Y-%m}).")
     settings = settings or Settings()
     wanted = months(first, last)
-    if measure.id in EVENT_MONTH_MEASURES:
+    if measure.event_month_series:
         return _event_months(engine, measure, wanted, settings, scope, keys)
     return _rolling(engine, measure, wanted, settings, scope, keys)
 
@@ -270,10 +269,11 @@ def _complete(table: pd.DataFrame, measure: Measure, wanted: list[dt.date]) -> p
     frame["measure_id"] = measure.id
     frame["numerator"] = frame["numerator"].astype(int)
     frame["denominator"] = frame["denominator"].astype(int)
-    if measure.id in EVENT_MONTH_MEASURES:
-        # an event month's children are followed up to 6 months after its last index visit
+    if measure.event_month_series:
+        # an event month's children are followed up to the follow-up after its last index visit
+        follow_up = measure.follow_up_months
         frame["window_start"] = frame["month"]
-        frame["window_end"] = [month_end(add_months(m, 6)) for m in frame["month"]]
+        frame["window_end"] = [month_end(add_months(m, follow_up)) for m in frame["month"]]
     else:
         periods = [measure.period(rolling_period(m)) for m in frame["month"]]
         frame["window_start"] = [p[0] for p in periods]

@@ -121,6 +121,7 @@ def strata_counts(rows: ir.Table, dimensions: Sequence[str] = DIMENSIONS) -> ir.
 
 def wilson(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """95% Wilson score interval (statsmodels); NaN where the denominator is 0."""
+    # statsmodels takes seconds to import
     from statsmodels.stats.proportion import proportion_confint
 
     low = np.full(len(numerator), np.nan)

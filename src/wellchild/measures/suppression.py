@@ -62,6 +62,8 @@ import numpy as np
 import pandas as pd
 
 from wellchild.errors import WellchildError
+from wellchild.measures.registry import get
+from wellchild.measures.summary import disparities
 
 LIMIT = 10  # counts from 1 to LIMIT are small
 SMALL = range(1, LIMIT + 1)
@@ -223,6 +225,7 @@ class _Solver:
     """One component's integer programme, re-solved for each objective."""
 
     def __init__(self, model: _Model, members: list[int]) -> None:
+        # the HiGHS solver is loaded only when a table needs the attack
         import highspy
 
         self.model = model
@@ -255,6 +258,7 @@ class _Solver:
         """Solve as a linear programme, or with every unknown whole. The relaxation is
         tried first: when its best point is whole it is the integer programme's too
         (most tables' equations have only whole vertices), and it is far quicker."""
+        # the HiGHS solver is loaded only when a table needs the attack
         import highspy
 
         kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
@@ -275,6 +279,7 @@ class _Solver:
 
     def optimum(self, terms: dict[tuple[str, ...], float], *, maximise: bool) -> float:
         """The least or greatest whole value of ``Σ sign × cell`` (±inf if unbounded)."""
+        # the HiGHS solver is loaded only when a table needs the attack
         import highspy
 
         constant = 0.0
@@ -540,8 +545,6 @@ def families(measure_ids: Sequence[str]) -> list[list[str]]:
     exclusions and attribution day in their ``spec.yaml``), so count the same children
     in every stratum: ``oev`` and ``tfl``. A reader who knows the rules knows that, so
     their denominators are suppressed and attacked as one."""
-    from wellchild.measures.registry import get
-
     out: dict[tuple[str, ...], list[str]] = {}
     for measure_id in measure_ids:
         try:
@@ -605,8 +608,6 @@ def publish(stats: pd.DataFrame, *, check_result: bool = True) -> pd.DataFrame:
 
     The result is attacked once more as it will be written (:func:`check_summary`),
     and refused with :class:`DisclosureError` if anything leaks."""
-    from wellchild.measures.summary import disparities
-
     stats = stats.reset_index(drop=True)
     hidden = suppress_summary(stats)
     out = stats.copy()

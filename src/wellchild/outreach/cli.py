@@ -11,13 +11,26 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from wellchild.documents.brochure import write_brochure
+from wellchild.documents.catalogue import available, catalogue, match, resolve
+from wellchild.documents.review import export_workbook, import_workbook
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.engines.duckdb_store import default_db
 from wellchild.errors import WellchildError
+from wellchild.geography import regions
+from wellchild.measures import span
+from wellchild.measures.span import warn as warn_outside
 from wellchild.measures.summary import SMALL_DENOMINATOR
 
 # Imported here so their settings (WELLCHILD_REGION_FILE, WELLCHILD_AUDIT_LOG) are known
 # when the app checks the environment.
 from wellchild.outreach import audit as _audit
-from wellchild.outreach import regions as _regions
+from wellchild.outreach.evaluation import evaluate as run
+from wellchild.outreach.packets import build_folder
+from wellchild.outreach.rank import rank_practices
+from wellchild.outreach.rank_chart import rank_files
+from wellchild.outreach.referrals import current, import_file, read_register, roster
+from wellchild.outreach.report import write_report
 from wellchild.rounding import percent_text
 
 if TYPE_CHECKING:
@@ -59,8 +72,6 @@ def parse_date(value: str, option: str) -> dt.date:
 def _warn_outside_claims(engine: Engine, as_of: dt.date) -> None:
     """Warn when the 12 months before the as-of date are not all in the loaded claims:
     past the data, every child would look like a non-utilizer."""
-    from wellchild.measures import span
-
     start, end = span.twelve_months_to(as_of)
     span.warn(err, engine, [(start, end, f"The 12 months ending on the as-of date {as_of}")])
 
@@ -96,13 +107,9 @@ def rank(
     95% Wilson interval on each share and the share of these families in each threshold
     language. Writes rank.csv (every practice), rank.xlsx (the combined top list and every
     practice) and rank.png / rank.svg (the chart). Counts only: no child is named."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.outreach.rank import rank_practices
-    from wellchild.outreach.rank_chart import rank_files
-
     date = parse_date(as_of, "--as-of")
     counties = tuple(county or ())
-    region = _regions.region()
+    region = regions.region()
     languages = region.languages(counties)
     engine = DuckDBEngine.open(db)
     try:
@@ -176,12 +183,9 @@ def brochure(
     for print shops and the hub's resource library. A language without a catalogue, or a
     string a catalogue lacks, prints in English marked [EN]; the footer says how much of
     the translation is reviewed."""
-    from wellchild.documents.brochure import write_brochure
-    from wellchild.documents.catalogue import available, match
-
     if out_file.suffix.lower() not in {".pdf", ".png"}:
         raise WellchildError(f"--out must end in .pdf or .png, found {str(out_file)!r}.")
-    region = _regions.region()
+    region = regions.region()
     place = region.county(county) if county else None
     path = write_brochure(language, region.phone_lines(place), out_file)
     if match(language) is None:
@@ -218,13 +222,9 @@ def outreach(
     copy below); the brochure in each family language; the protocol; and a referral
     register to fill in. Member-level data: each folder holds one practice's children
     only, and every build is written to the audit log."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.engines.duckdb_store import default_db
-    from wellchild.outreach.packets import build_folder
-
     date = parse_date(as_of, "--as-of")
     store = db if db is not None else default_db()
-    region = _regions.region()
+    region = regions.region()
     engine = DuckDBEngine.open(store)
     try:
         _warn_outside_claims(engine, date)
@@ -251,9 +251,6 @@ referrals_app = typer.Typer(
 
 
 def _roster(store: Path) -> Roster:
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.outreach.referrals import roster
-
     engine = DuckDBEngine.open(store)
     try:
         return roster(engine)
@@ -284,9 +281,6 @@ def referrals_import(
     under. Every problem is reported together (row, column, value found, what to do);
     any problem means nothing is imported and the exit status is 2. Rows with no status
     yet are skipped. Importing the same file twice changes nothing."""
-    from wellchild.engines.duckdb_store import default_db
-    from wellchild.outreach.referrals import import_file
-
     store = db if db is not None else default_db()
     result = import_file(file, store, _roster(store))
     _audit.record(store, action="referrals import", practice_id=None, children=result.rows,
@@ -316,9 +310,6 @@ def referrals_export(
     """Write one practice's referrals to CSV: each child's latest status, or with
     --history every status change. Member-level data for that practice only; the export
     is written to the audit log."""
-    from wellchild.engines.duckdb_store import default_db
-    from wellchild.outreach.referrals import current, read_register
-
     store = db if db is not None else default_db()
     register = read_register(store)
     rows = register[register["practice_id"] == practice]
@@ -394,13 +385,6 @@ def evaluate(
     difference-in-differences estimate; the referral funnel from the register; results by
     language and race/ethnicity. Counts only, no child named; --public applies the
     small-cell policy."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.engines.duckdb_store import default_db
-    from wellchild.measures.span import warn as warn_outside
-    from wellchild.outreach.evaluation import evaluate as run
-    from wellchild.outreach.referrals import read_register
-    from wellchild.outreach.report import write_report
-
     start = parse_date(program_start, "--program-start")
     end = parse_date(as_of, "--as-of")
     chosen = read_practices(practices_file)
@@ -452,9 +436,6 @@ def catalogue_export(
     what it is for, the English source, the translation and its status (reviewed,
     machine-drafted or missing), and who reviewed it. Tags match as BCP 47 does (es-MX
     gives es); a tag with no catalogue is an error listing the catalogues."""
-    from wellchild.documents.catalogue import catalogue, resolve
-    from wellchild.documents.review import export_workbook
-
     if out_file.suffix.lower() != ".xlsx":
         raise WellchildError(f"--out must end in .xlsx, found {str(out_file)!r}.")
     tag = resolve(language)
@@ -474,9 +455,6 @@ def catalogue_import(
     """Record a reviewed workbook in its language's catalogue: each string's translation,
     status and, for reviewed strings, who reviewed it and when. Every problem is reported
     together (row, column, value found); any problem means nothing is recorded."""
-    from wellchild.documents.catalogue import catalogue
-    from wellchild.documents.review import import_workbook
-
     done = import_workbook(file)
     out.print(
         f"Recorded {done.changed:,} changed string(s) in {done.path}.\n"

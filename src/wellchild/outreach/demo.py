@@ -14,6 +14,15 @@ from pathlib import Path
 
 from rich.console import Console
 
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.geography.regions import region
+from wellchild.outreach.evaluation import evaluate
+from wellchild.outreach.packets import build_folder
+from wellchild.outreach.rank import rank_practices
+from wellchild.outreach.rank_chart import rank_files
+from wellchild.outreach.referrals import read_register
+from wellchild.outreach.report import write_report
+
 LOS_ANGELES = "06037"
 RECRUITED = 3
 
@@ -22,15 +31,6 @@ def run(db: Path, year: int, out: Path, console: Console) -> dict[str, Path]:
     """Rank Los Angeles practices on the programme start (1 January of ``year``), build
     the outreach folders of the top three that day, and evaluate them to 31 December
     (public report); return the outputs by label."""
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.outreach.evaluation import evaluate
-    from wellchild.outreach.packets import build_folder
-    from wellchild.outreach.rank import rank_practices
-    from wellchild.outreach.rank_chart import rank_files
-    from wellchild.outreach.referrals import read_register
-    from wellchild.outreach.regions import region
-    from wellchild.outreach.report import write_report
-
     as_of, start = dt.date(year, 12, 31), dt.date(year, 1, 1)
     places = region()
     engine = DuckDBEngine.open(db)

@@ -28,7 +28,8 @@ from wellchild.errors import WellchildError
 from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
-from wellchild.measures.summary import wilson
+from wellchild.measures.summary import statistics, wilson
+from wellchild.outreach.gaps import listed
 from wellchild.outreach.rank import practices
 from wellchild.outreach.referrals import STATUSES
 
@@ -115,8 +116,6 @@ def panels(engine: Engine, on: dt.date) -> pd.DataFrame:
 def non_utilizers(engine: Engine, on: dt.date, chosen: Sequence[str]) -> pd.DataFrame:
     """The cohort: the children the chosen practices' outreach folders built on ``on``
     name (``member_id``, ``practice_id``), found by the gap list's own rule."""
-    from wellchild.outreach.gaps import listed
-
     return listed(engine, chosen, on)
 
 
@@ -203,6 +202,7 @@ def rates(rows: pd.DataFrame) -> pd.DataFrame:
 def difference_in_differences(rows: pd.DataFrame) -> dict[str, float]:
     """DiD in proportion points with a cluster-robust 95% interval; NaN when the data
     cannot identify it (fewer than two practices, or an empty cell)."""
+    # statsmodels takes seconds to import
     import statsmodels.formula.api as smf
 
     data = rows.assign(
@@ -286,8 +286,6 @@ def evaluate(
     register: pd.DataFrame,
 ) -> Evaluation:
     """Everything the report shows."""
-    from wellchild.measures.summary import statistics
-
     w = windows(program_start, as_of)
     sizes = panels(engine, program_start)
     unknown = sorted(set(participating) - set(sizes["practice_id"]))

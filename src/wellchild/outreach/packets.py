@@ -30,11 +30,12 @@ from wellchild.documents.referral import Practice, dentist_cells, referral_data,
 from wellchild.documents.typeset import language_data, write
 from wellchild.engines.base import Engine
 from wellchild.errors import WellchildError
+from wellchild.geography.regions import Region
 from wellchild.outreach import audit
 from wellchild.outreach.gaps import flat, gap_list
 from wellchild.outreach.rank import practices
 from wellchild.outreach.referrals import blank_register
-from wellchild.outreach.regions import Region
+from wellchild.outreach.sheets import write_xlsx
 
 GAP_PDF_COLUMNS: tuple[tuple[str, Callable[[Any], str]], ...] = (
     ("Child", lambda r: f"{r.last_name}, {r.first_name}\n{r.member_id}\n"
@@ -195,8 +196,6 @@ def gap_xlsx(frame: pd.DataFrame, path: Path) -> Path:
     """The gap list as a workbook a nurse can print: readable headers, a sheet saying
     what each column means, names frozen, long cells wrapped, landscape pages fit to
     width with the header row on each."""
-    from wellchild.outreach.sheets import write_xlsx
-
     table = pd.DataFrame(
         [[fn(r) for _, _, fn in XLSX_COLUMNS] for r in frame.itertuples()],
         columns=[name for name, _, _ in XLSX_COLUMNS],

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wellchild.drawing import FONT, require_altair
+from wellchild.geography.regions import region
+from wellchild.outreach.sheets import write_xlsx
 
 if TYPE_CHECKING:
     import altair as alt
@@ -21,8 +23,6 @@ if TYPE_CHECKING:
 def county_names(fips: tuple[str, ...]) -> str:
     """The counties in words ("Los Angeles County"), as the region file names them; a
     county it lacks keeps its code."""
-    from wellchild.outreach.regions import region
-
     known = region().counties
     names = [f"{known[f].name} County" if f in known else f for f in fips]
     return ", ".join(names) or "all counties"
@@ -31,6 +31,7 @@ def county_names(fips: tuple[str, ...]) -> str:
 def chart_spec(ranking: Ranking) -> alt.HConcatChart:
     """Two panels sharing the practice axis, the practice with the most non-utilizers
     on top, so the bars read as a sorted list."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     combined = ranking.combined.sort_values(
@@ -93,6 +94,7 @@ def chart_spec(ranking: Ranking) -> alt.HConcatChart:
 def save_chart(ranking: Ranking, stem: Path) -> dict[str, Path]:
     """Write ``stem.svg`` and ``stem.png``; return both paths."""
     require_altair()
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     spec = chart_spec(ranking).to_dict()
@@ -105,8 +107,6 @@ def save_chart(ranking: Ranking, stem: Path) -> dict[str, Path]:
 def rank_files(ranking: Ranking, out: Path) -> dict[str, Path]:
     """Every file of a ranking: CSV (all practices), XLSX (combined list, all practices,
     notes) and the chart."""
-    from wellchild.outreach.sheets import write_xlsx
-
     out.mkdir(parents=True, exist_ok=True)
     csv = out / "rank.csv"
     ranking.table.to_csv(csv, index=False, float_format="%.6g")

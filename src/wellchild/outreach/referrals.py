@@ -24,6 +24,7 @@ import pandas as pd
 
 from wellchild.engines.base import Engine
 from wellchild.errors import InputError
+from wellchild.outreach.rank import practices
 
 # In funnel order: a later status on the same day wins.
 STATUSES = ("given", "appointment made", "seen", "declined", "unreachable")
@@ -61,8 +62,6 @@ class Imported:
 def roster(engine: Engine) -> Roster:
     """The store's primary care practices and each child's assigned practices (at any
     time: a child followed up after moving practice is still that practice's referral)."""
-    from wellchild.outreach.rank import practices
-
     inputs = engine.inputs()
     ids = engine.to_arrow(practices(inputs.provider).select("practice_id"))
     a = inputs.pcp_assignment.select("member_id", "practice_id").distinct()
@@ -232,6 +231,7 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
+    # openpyxl is slow to import; only spreadsheets need it
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

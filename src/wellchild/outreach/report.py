@@ -20,8 +20,8 @@ import pandas as pd
 from wellchild.documents.catalogue import catalogue, language_name
 from wellchild.documents.typeset import language_data, write
 from wellchild.drawing import FONT, require_altair
+from wellchild.geography import regions
 from wellchild.measures.suppression import primary, publish
-from wellchild.outreach import regions as _regions
 from wellchild.outreach.evaluation import Evaluation
 from wellchild.rounding import percent_text
 
@@ -91,6 +91,7 @@ def tables(ev: Evaluation, *, public: bool) -> Tables:
 
 def rate_chart(t: Tables) -> dict[str, Any]:
     """Outcome before and after, per group, with intervals (a Vega-Lite spec)."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     data = t.rates.dropna(subset=["rate"])
@@ -127,6 +128,7 @@ def rate_chart(t: Tables) -> dict[str, Any]:
 
 def funnel_chart(t: Tables) -> dict[str, Any]:
     """The referral funnel as horizontal bars (a Vega-Lite spec)."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     data = t.funnel.dropna(subset=["children"]).astype({"children": int})
@@ -146,6 +148,7 @@ def funnel_chart(t: Tables) -> dict[str, Any]:
 
 
 def _svg(spec: dict[str, Any]) -> str:
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     return str(vl_convert.vegalite_to_svg(spec))
@@ -330,7 +333,7 @@ FLOW_NOTE = (
 
 
 def _sections(ev: Evaluation, t: Tables) -> dict[str, Any]:
-    region = _regions.region()
+    region = regions.region()
     practices = t.practices.sort_values(["group", "practice_name"], ascending=[False, True])
     practices["county_fips"] = [
         region.counties[c].name if c in region.counties else c for c in practices["county_fips"]

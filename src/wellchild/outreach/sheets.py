@@ -33,6 +33,7 @@ def write_xlsx(
     cell that scrolls (``D2`` keeps the header row and three columns in view); columns
     in ``wrap`` wrap their text. Every sheet prints landscape, fit to the page width,
     with its header row repeated on each page."""
+    # openpyxl is slow to import; only spreadsheets need it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -86,6 +87,7 @@ LINE_POINTS = 15
 def _row_heights(sheet: Any, frame: pd.DataFrame, wrap: Collection[str]) -> None:
     """Rows tall enough for their wrapped cells: spreadsheets do not always grow a row
     for wrapped text they did not lay out themselves."""
+    # openpyxl is slow to import; only spreadsheets need it
     from openpyxl.utils import get_column_letter
 
     columns = [(i, c) for i, c in enumerate(frame.columns, start=1) if c in wrap]

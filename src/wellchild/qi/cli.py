@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
+import pandas as pd
 import typer
 
+from wellchild.qi.chart import qi_chart
 from wellchild.qi.errors import QIChartError
-
-if TYPE_CHECKING:
-    import pandas as pd
+from wellchild.qi.render import SUFFIXES, save
+from wellchild.qi.text import describe
 
 QI_CHART_EPILOG = (
     "Examples:\n\n"
@@ -93,10 +94,6 @@ def qi_chart_command(
     the picture (.svg, .png) marks every signal and names its rule. The text summary is
     printed too.
     """
-    from wellchild.qi.chart import qi_chart
-    from wellchild.qi.render import SUFFIXES, save
-    from wellchild.qi.text import describe
-
     if out.suffix.lower() not in SUFFIXES:
         raise QIChartError(
             f"cannot write {out.name}: --out must end in {', '.join(SUFFIXES)}.",
@@ -127,8 +124,6 @@ def qi_chart_command(
 
 def _read(path: Path, x: str) -> pd.DataFrame:
     """The CSV as a table, with an x column of dates read as dates."""
-    import pandas as pd
-
     if not path.is_file():
         raise QIChartError(f"{path}: no such file.")
     try:

@@ -91,6 +91,7 @@ def chart_spec(
     gives every word the chart shows in the reader's language (the hub passes gettext).
     """
     require_altair()
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     t = translate
@@ -119,6 +120,7 @@ def chart_spec(
 def _panel(
     result: QIChart, points: pd.DataFrame, *, width: int, height: int, t: Translate
 ) -> alt.LayerChart:
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     data = points.assign(
@@ -204,6 +206,7 @@ def _panel(
 
 def _lines(result: QIChart, data: pd.DataFrame, x: alt.X, t: Translate) -> alt.Chart:
     """Centre line, limits and target as one long table, so one legend names them all."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     rows = []
@@ -256,6 +259,7 @@ def _line_style(label: str, t: Translate) -> tuple[str, list[int]]:
 
 def _y_axis(result: QIChart) -> alt.Axis:
     """Proportions read as percentages, with as many decimals as the spread needs."""
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     if not shows_percent(result):
@@ -271,6 +275,7 @@ def _x_values(result: QIChart, x: pd.Series) -> pd.Series:
 
 
 def _x_encoding(result: QIChart) -> alt.X:
+    # Altair is slow to import; only charts need it
     import altair as alt
 
     if result.x_kind == "date":
@@ -294,6 +299,7 @@ def to_svg(
     ``translate`` and ``time_format_locale`` (d3's name, e.g. ``es-ES``: month names on
     the axis) draw it in another language."""
     require_altair()
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     spec = chart_spec(result, translate=translate).to_dict()
@@ -315,6 +321,7 @@ def to_svg(
 def to_png(result: QIChart, *, scale: float = 2) -> bytes:
     """The chart as PNG at ``scale`` times its size in pixels (2: sharp on most screens)."""
     require_altair()
+    # the Vega renderer is loaded only when a chart is drawn
     import vl_convert
 
     return bytes(vl_convert.vegalite_to_png(chart_spec(result).to_dict(), scale=scale))

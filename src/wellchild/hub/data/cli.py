@@ -94,7 +94,7 @@ def publish_command(
     except gap lists given with --outreach, which the practice portal then loads."""
     # heavy: DuckDB and pandas load only when a run is published, not for `wellchild --help`
     from wellchild.engines.duckdb_store import default_db
-    from wellchild.hub.data.runfolder import read_run
+    from wellchild.measures.runfolder import read_run
 
     if not label.strip():
         raise WellchildError("--label must not be empty.", hint='For example --label "MY2025"')

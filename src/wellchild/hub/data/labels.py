@@ -1,8 +1,8 @@
 """How the dashboards name things: measures, strata, groups and counties.
 
-The summary speaks in codes (``06037``, ``es``, ``FFS``); visitors read names. Measure
-names come from each measure's ``spec.yaml`` (read as text, so the hub starts without
-loading the measure engine).
+The summary speaks in codes (``06037``, ``es``, ``FFS``); visitors read names. The
+measures and their names come from the measure registry's catalogue of ``spec.yaml``
+files (read as data, so the hub starts without loading the measure engine).
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ import csv
 from functools import cache
 from importlib import resources
 
-import yaml
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wellchild.measures import ids
-
-# The measures in the order docs/measure-rules.md lists them.
-MEASURE_IDS = ids.ORDER
+from wellchild.measures import catalogue
 
 # The strata a visitor may read. The summary's ``practice`` stratum is left off the public
 # pages: naming practices publicly is the collaborative's decision, not the software's.
@@ -82,40 +79,40 @@ GROUP_NAMES: dict[str, dict[str, Promise]] = {
 }
 
 
-@cache
-def _specs() -> dict[str, dict[str, str]]:
-    out = {}
-    for measure_id in MEASURE_IDS:
-        text = resources.files(f"wellchild.measures.{measure_id}").joinpath("spec.yaml")
-        spec = yaml.safe_load(text.read_text(encoding="utf-8"))
-        out[measure_id] = {k: str(spec.get(k, "")) for k in SPEC_TEXTS}
-    return out
-
-
 # What the hub reads of a spec: the Spanish texts are optional (English is shown, marked)
 SPEC_TEXTS = ("name", "steward", "version", "description", "name_es", "description_es")
 
 
+def measure_ids() -> tuple[str, ...]:
+    """The measures in the order docs/measure-rules.md lists them."""
+    return catalogue.ids()
+
+
 def measure_name(measure_id: str) -> str:
-    spec = _specs().get(measure_id)
-    return spec["name"] if spec else measure_id
+    return spec_text(measure_id, "name") or measure_id
 
 
 def measure_title(measure_id: str) -> str:
     """The measure's name in the reader's language (its spec's English when it has none)."""
-    from django.utils.translation import get_language
-
     spanish = spec_text(measure_id, "name_es") if get_language() == "es" else ""
     return spanish or measure_name(measure_id)
 
 
 def spec_text(measure_id: str, key: str) -> str:
     """A text of the measure's spec (``""`` for a measure or text the hub does not know)."""
-    return _specs().get(measure_id, {}).get(key, "")
+    spec = catalogue.specs().get(measure_id, {})
+    return str(spec.get(key, "")) if key in SPEC_TEXTS else ""
+
+
+def event_month_series(measure_id: str) -> bool:
+    """The measure's monthly series counts children by the month of their index visit."""
+    return catalogue.specs().get(measure_id, {}).get("series") == catalogue.EVENT_MONTH
 
 
 def measure_choices() -> list[tuple[str, str]]:
-    return [(m, f"{m}: {measure_name(m)}") for m in MEASURE_IDS]
+    """The measures a form offers, read from the registry each time it is asked (so no
+    migration lists them)."""
+    return [(m, f"{m}: {measure_name(m)}") for m in measure_ids()]
 
 
 @cache

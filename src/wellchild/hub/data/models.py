@@ -7,13 +7,39 @@ that could be worked out from the others) ever enters these tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wellchild.hub.community.models import Organization
-from wellchild.hub.data.labels import county_choices_fips, measure_choices, spec_text
+from wellchild.hub.data.labels import (
+    county_choices_fips,
+    event_month_series,
+    measure_choices,
+    spec_text,
+)
+
+
+class MeasureIdField(models.CharField):  # type: ignore[type-arg]
+    """A measure id, offered and checked against the measure registry.
+
+    Its choices are read from the registry when a form or a check asks for them, and the
+    field is written to migrations as a plain ``CharField``: adding a measure needs no
+    migration.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        kwargs["choices"] = measure_choices
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class Run(models.Model):
@@ -85,6 +111,11 @@ class RunMeasure(models.Model):
     @property
     def description_es(self) -> str:
         return spec_text(self.measure_id, "description_es")
+
+    @property
+    def event_month_series(self) -> bool:
+        """Its monthly points count children by the month of their index visit."""
+        return event_month_series(self.measure_id)
 
 
 class Rate(models.Model):
@@ -197,7 +228,7 @@ class Aim(models.Model):
     """What a team means to reach on one measure, and by when (rates in percent)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="aims")
-    measure_id = models.CharField(_("measure"), max_length=40, choices=measure_choices())
+    measure_id = MeasureIdField(_("measure"))
     baseline = models.FloatField(_("baseline (%)"))
     target = models.FloatField(_("target (%)"))
     by_when = models.DateField(_("by when"))
@@ -223,7 +254,7 @@ class Cycle(models.Model):
     """A Plan-Do-Study-Act cycle: one change idea tested, on one measure."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cycles")
-    measure_id = models.CharField(_("measure"), max_length=40, choices=measure_choices())
+    measure_id = MeasureIdField(_("measure"))
     change_idea = models.CharField(_("change idea"), max_length=200)
     plan = models.TextField(_("plan"), help_text=_("What you will try, and what you predict."))
     do = models.TextField(_("do"), blank=True, help_text=_("What happened when you tried it."))

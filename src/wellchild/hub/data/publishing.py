@@ -21,8 +21,8 @@ from django.utils.text import slugify
 from wellchild.errors import WellchildError
 from wellchild.hub.data import monthly, policy
 from wellchild.hub.data.models import Rate, Run, RunMeasure, SeriesPoint, Team
-from wellchild.hub.data.runfolder import BASELINE_COLUMNS, RunFolder
 from wellchild.hub.data.signals import run_published, run_withdrawn
+from wellchild.measures.runfolder import BASELINE_COLUMNS, RunFolder
 
 DEFAULT_MONTHS = 24
 

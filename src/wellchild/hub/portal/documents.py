@@ -12,8 +12,8 @@ from types import SimpleNamespace
 from wellchild.documents.brochure import brochure_data
 from wellchild.documents.referral import Practice, referral_data, referral_form
 from wellchild.documents.typeset import render
+from wellchild.geography.regions import region
 from wellchild.hub.portal.models import GapEntry
-from wellchild.outreach.regions import region
 
 
 def _practice(entry: GapEntry) -> object:

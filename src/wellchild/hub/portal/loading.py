@@ -20,20 +20,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 from django.db import transaction
 
 from wellchild.errors import InputError
 from wellchild.hub.data.models import Run
 from wellchild.hub.portal.models import Child, GapEntry, GapList, MeasureRate, Practice
+from wellchild.measures import runfolder
 from wellchild.measures.registry import load_spec
 from wellchild.outreach.referrals import Problem
 
-LONG = "measure_long.parquet"
-SUMMARY = "summary.csv"
 GAP_LIST = "gap_list.csv"
 REGISTER = "referral_register.csv"
-LONG_COLUMNS = (
+# The long table's columns the portal reads.
+PORTAL_COLUMNS = (
     "member_id",
     "measure_id",
     "measure_version",
@@ -104,17 +103,8 @@ class _Problems:
 
 def read_long(run_dir: Path) -> pd.DataFrame:
     """The columns of ``measure_long.parquet`` the portal needs, checked."""
-    path = run_dir / LONG
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; a run folder holds the long table {LONG}.")
-    names = pq.read_schema(path).names
-    missing = [c for c in LONG_COLUMNS if c not in names]
-    if missing:
-        raise InputError(
-            f"{path.name}: missing column(s) {', '.join(missing)}; found {', '.join(names)}.",
-            hint="Publish the folder `wellchild measure` wrote, unchanged.",
-        )
-    long = pd.read_parquet(path, columns=list(LONG_COLUMNS))
+    long = runfolder.read_long(run_dir, PORTAL_COLUMNS)
+    path = run_dir / runfolder.LONG
     problems = _Problems()
     for column in ("in_denominator", "excluded", "met"):
         if not pd.api.types.is_bool_dtype(long[column]):
@@ -129,7 +119,7 @@ def read_long(run_dir: Path) -> pd.DataFrame:
 
 def overall(run_dir: Path) -> dict[str, dict[str, Any]]:
     """Per measure, its name and the run's total rate and target (``summary.csv``)."""
-    path = run_dir / SUMMARY
+    path = run_dir / runfolder.SUMMARY
     if not path.is_file():
         return {}
     summary = pd.read_csv(path, dtype={"measure_id": str, "dimension": str})

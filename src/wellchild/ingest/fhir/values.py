@@ -11,6 +11,7 @@ import re
 
 from wellchild.contract.codes import canonical_language, is_language_tag, is_valid_npi
 from wellchild.geography.places import counties, zip_place
+from wellchild.geography.regions import region
 from wellchild.ingest.fhir.views import maps
 
 UNKNOWN_ZIP = "00000"
@@ -109,7 +110,6 @@ def county_fips(zip_code: str | None, district: str | None, state: str | None) -
         for fips, county in counties().items():
             if county.name.lower() == name:
                 return fips
-    from wellchild.outreach.regions import region
 
     other = region()
     if code is None or other.state.upper() != code:

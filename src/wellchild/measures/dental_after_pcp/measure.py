@@ -1,7 +1,6 @@
 """The pilot's outcome: a dental visit within 6 months of a visit with the practice."""
 
-import datetime as dt
-
+from wellchild.measures import windows
 from wellchild.measures.blocks import (
     AS_OF,
     INDEX_VISIT,
@@ -16,11 +15,13 @@ from wellchild.measures.blocks import (
     services_on_dates,
     without,
 )
-from wellchild.measures.context import Period
 from wellchild.measures.registry import Measure, load_spec
 
+SPEC = load_spec("dental_after_pcp")
+FOLLOW_UP_MONTHS = int(SPEC["follow_up_months"])
 NON_UTILIZER_LOOKBACK = Window(after=PROGRAM_START.minus_years(1), through=PROGRAM_START)
-PROGRAMME = Window(start=PROGRAM_START, through=AS_OF)
+# The window of the exclusions, and the period the measure reports.
+PROGRAMME = windows.PeriodWindow(start=windows.PROGRAM_START, through=windows.AS_OF)
 
 denominator = all_of(
     age_between(1, 5, on=PROGRAM_START),
@@ -29,16 +30,13 @@ denominator = all_of(
         services_on_dates(1, NON_UTILIZER_LOOKBACK, dental=("dental_visit",)),
         "no dental visit in the 12 months ending on the programme start date",
     ),
-    practice_visit(PROGRAM_START, follow_up_months=6, ends_by=AS_OF),
+    practice_visit(PROGRAM_START, follow_up_months=FOLLOW_UP_MONTHS, ends_by=AS_OF),
 )
-exclusions = (died(PROGRAMME), hospice(PROGRAMME))
+exclusions = (died(PROGRAMME.window), hospice(PROGRAMME.window))
 numerator = services_on_dates(
-    1, Window(after=INDEX_VISIT, through=INDEX_VISIT.plus_months(6)), dental=("dental_visit",)
+    1,
+    Window(after=INDEX_VISIT, through=INDEX_VISIT.plus_months(FOLLOW_UP_MONTHS)),
+    dental=("dental_visit",),
 )
 
-
-def period(p: Period) -> tuple[dt.date, dt.date]:
-    return p.program_start, p.as_of
-
-
-MEASURE = Measure(load_spec("dental_after_pcp"), denominator, exclusions, numerator, AS_OF, period)
+MEASURE = Measure(SPEC, denominator, exclusions, numerator, AS_OF, PROGRAMME.dates)

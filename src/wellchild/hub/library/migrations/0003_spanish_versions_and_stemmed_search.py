@@ -31,6 +31,7 @@ _FTS5 = [
 
 
 def stem_and_reindex(apps: Apps, schema_editor: Any) -> None:
+    # the app's own code is loaded only when the migration runs
     from wellchild.hub.library import domain
 
     if schema_editor.connection.vendor == "sqlite":

@@ -27,6 +27,7 @@ DROP = "DROP TRIGGER IF EXISTS portal_auditevent_no_truncate ON portal_auditeven
 def chain_existing_records(apps: StateApps, schema_editor: Any) -> None:
     """Chain the records written before the chain existed, in the order written (the
     migration runs as the table's owner, which may lift the row trigger meanwhile)."""
+    # the app's own code is loaded only when the migration runs
     from wellchild.hub.portal.audit import chain_hash
 
     AuditEvent = apps.get_model("portal", "AuditEvent")

@@ -1,9 +1,11 @@
-"""A measure run's folder as ``wellchild publish`` reads it, checked before anything loads.
+"""The run folder: what ``wellchild measure`` writes, and how every reader reads it.
 
-``wellchild measure`` writes ``run.json`` (how the run was made), ``summary.csv`` (one row
-per measure and stratum, with the full counts) and ``measure_long.parquet`` (one row per
-child and measure). Every problem in the folder is collected and reported at once,
-naming the file, the row and the column, what was expected and what was found.
+A run folder holds ``run.json`` (how the run was made), ``summary.csv`` (one row per
+measure and stratum) and, unless the run is public, ``measure_long.parquet`` (one row per
+child and measure). The names are defined here only: the measure run writes them, and
+``wellchild publish`` (:func:`read_run`), the portal's loading and the FHIR export
+(:func:`read_long`) read them. Every problem in a folder is collected and reported at
+once, naming the file, the row and the column, what was expected and what was found.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from wellchild.errors import InputError
 from wellchild.measures.evaluate import LONG_COLUMNS
@@ -163,19 +167,32 @@ def _run_json(path: Path) -> dict[str, Any]:
     return info
 
 
-def _check_long(path: Path) -> None:
-    import pyarrow.parquet as pq
+def read_long(folder: Path, columns: Sequence[str] = LONG_COLUMNS) -> pd.DataFrame:
+    """The long table of a run folder (the ``columns`` asked for), checked: an
+    :class:`InputError` names the file when it is missing, unreadable or lacks a column."""
+    path = folder / LONG
+    if not path.is_file():
+        raise InputError(
+            f"{folder} holds no {LONG}: it is not the folder of a measure run "
+            "(a public run writes none).",
+            hint="Give the --out folder of `wellchild measure`, unchanged.",
+        )
+    _check_long(path, columns)
+    return pd.read_parquet(path, columns=list(columns))
 
+
+def _check_long(path: Path, columns: Sequence[str] = LONG_COLUMNS) -> None:
     try:
         names = pq.read_schema(path).names
     except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
         raise InputError(f"{path}: not readable as Parquet ({exc}).") from None
-    missing = [c for c in LONG_COLUMNS if c not in names]
+    missing = [c for c in columns if c not in names]
     if missing:
         raise InputError(
             f"{path}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(expected the long table's columns {', '.join(LONG_COLUMNS)}; "
-            f"found {', '.join(names)})."
+            f"(expected the long table's columns {', '.join(columns)}; "
+            f"found {', '.join(names)}).",
+            hint="Give the folder `wellchild measure` wrote, unchanged.",
         )
 
 
