@@ -1,6 +1,6 @@
 """The hub's apps share one shape (the hub's section of docs/architecture.md): one
-permissions module, one template and static layout, one catalogue per language, and an architecture page that
-names every app."""
+permissions module, one template and static layout, one catalogue per language, and an
+architecture page that names every app."""
 
 from __future__ import annotations
 
