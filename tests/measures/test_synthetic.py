@@ -170,7 +170,8 @@ def test_the_intervals_are_statsmodels_wilson_intervals_to_the_last_bit(run: Mea
     low, high = proportion_confint(
         s["numerator"].to_numpy(float), s["denominator"].to_numpy(float), method="wilson"
     )
-    assert (s["ci_low"].to_numpy() == low).all() and (s["ci_high"].to_numpy() == high).all()
+    assert (s["ci_low"].to_numpy() == low).all()
+    assert (s["ci_high"].to_numpy() == high).all()
 
 
 def test_the_wcv_6m_target_is_the_baseline_plus_ten_points(run: MeasureRun) -> None:

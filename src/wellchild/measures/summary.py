@@ -138,7 +138,8 @@ def wilson(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, 
     high = np.full(len(numerator), np.nan)
     ok = denominator > 0
     if ok.any():
-        count, nobs = np.asarray(numerator[ok], dtype=float), np.asarray(denominator[ok], dtype=float)
+        count = np.asarray(numerator[ok], dtype=float)
+        nobs = np.asarray(denominator[ok], dtype=float)
         q = count / nobs
         crit2 = Z_95**2
         denom = 1 + crit2 / nobs
