@@ -25,11 +25,13 @@ BIN = Path(sys.executable).parent
 
 @dataclass(frozen=True)
 class Measurement:
-    """A finished command: wall seconds and peak resident memory of the process."""
+    """A finished command: wall seconds, CPU seconds (user + system, all its threads)
+    and peak resident memory of the process."""
 
     seconds: float
     peak_rss_mb: float
     output: str
+    cpu_seconds: float = 0.0
 
     @property
     def peak_rss_gb(self) -> float:
@@ -71,7 +73,12 @@ def measure(
         raise TimedOut(seconds)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
-    return Measurement(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, output=output)
+    return Measurement(
+        seconds=seconds,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        output=output,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+    )
 
 
 class TimedOut(Exception):
@@ -111,15 +118,20 @@ def machine() -> str:
         text=True,
         check=False,
     ).stdout.strip()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM; {platform.system()} "
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB RAM (load average {load} when "
+        f"the section started: other work on the machine stretches wall times, not CPU "
+        f"times); {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}, DuckDB {duckdb.__version__}; "
         f"wellchild at {commit or 'an uncommitted tree'}; measured {time.strftime('%Y-%m-%d')}"
     )
 
 
 def update_doc(section: str, body: str) -> None:
-    """Replace (or add) the section ``section`` of docs/benchmarks.md."""
+    """Replace (or add) the section ``section`` of docs/benchmarks.md. Benchmarks call it
+    after each size, so the figures measured so far are in the document even when a
+    long run is stopped before its largest size."""
     start, end = f"<!-- bench:{section} -->", f"<!-- /bench:{section} -->"
     block = f"{start}\n{body.strip()}\n{end}"
     text = DOC.read_text() if DOC.exists() else _HEAD

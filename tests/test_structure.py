@@ -140,19 +140,11 @@ def test_no_module_imports_private_names_of_another() -> None:
     assert found == PRIVATE_IMPORTS_TO_REMOVE
 
 
-# Modules whose imports inside functions are still to be sorted out, and by what.
-IMPORTS_IN_FUNCTIONS_TO_SORT = (
-    "wellchild.engines.duckdb_load",  # the load's split into staging, checks and writing
-)
-
-
 def test_an_import_inside_a_function_says_why() -> None:
     """Imports belong at the top; one inside a function (a heavy optional dependency,
     Django's set-up) has a comment above it saying which."""
     silent = []
     for name, path in _modules().items():
-        if name.startswith(IMPORTS_IN_FUNCTIONS_TO_SORT):
-            continue
         lines = path.read_text().splitlines()
         for function in ast.walk(ast.parse("\n".join(lines))):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):

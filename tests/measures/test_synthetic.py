@@ -163,6 +163,17 @@ def test_intervals_hold_the_rate_and_disparities_follow_the_reference(run: Measu
         assert np.allclose(frame["difference"], frame["rate"] - ref_rate)
 
 
+def test_the_intervals_are_statsmodels_wilson_intervals_to_the_last_bit(run: MeasureRun) -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    s = run.summary[run.summary["denominator"] > 0]
+    low, high = proportion_confint(
+        s["numerator"].to_numpy(float), s["denominator"].to_numpy(float), method="wilson"
+    )
+    assert (s["ci_low"].to_numpy() == low).all()
+    assert (s["ci_high"].to_numpy() == high).all()
+
+
 def test_the_wcv_6m_target_is_the_baseline_plus_ten_points(run: MeasureRun) -> None:
     s = run.summary
     total = s[(s["measure_id"] == "wcv_6m") & (s["dimension"] == "total")].iloc[0]
