@@ -327,7 +327,8 @@ def _dental_visits(
         died = row.death_date if isinstance(row.death_date, dt.date) else end
         if visit > min(end, died):
             continue
-        born: dt.date = row.birth_date
+        born = row.birth_date
+        assert isinstance(born, dt.date)
         age = visit.year - born.year - ((visit.month, visit.day) < (born.month, born.day))
         forms = nearest(offices, str(row.zip), str(row.county_fips), age, str(row.language))
         if not forms:
