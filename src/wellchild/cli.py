@@ -114,7 +114,7 @@ def _db(db: Path | None) -> Path:
     "    wellchild synth --children 20000 --seed 7 --year 2025 --out data/synthetic\n\n"
     "    wellchild synth --children 1000000 --seed 1 --year 2025 --out big --format parquet\n\n"
     "    wellchild synth --children 20000 --seed 7 --year 2025 --out pilot "
-    "--pilot-practices 9 --pilot-start 2025-01-01"
+    "--pilot-practices 4 --pilot-start 2025-01-01"
 )
 def synth(
     children: Annotated[int, typer.Option(help="How many children to generate.")],

@@ -10,8 +10,8 @@ register comes back.
 Everything happens on the pilot's timeline: practices are ranked and their folders
 built on the programme start (1 January), so the children the folders name are the
 cohort the evaluation (1 January to 31 December) follows. The practice portal gets the
-same practices' lists as of 31 December (``portal/``), the date of the measure run it
-is published with."""
+first three recruited practices' lists as of 31 December (``portal/``), the date of the
+measure run it is published with."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from wellchild.outreach.evaluation import Evaluation
 
 LOS_ANGELES = "06037"
-RECRUITED = 3
+RECRUITED = 3  # recruited without a pilot; practices whose lists go to the portal
 
 
 def run(

@@ -190,7 +190,9 @@ def _did_line(t: Tables) -> str:
     return (
         f"Difference-in-differences (participating minus comparison, after minus before): "
         f"{_fmt(d['estimate'], 'pp')} (95% CI {_fmt(d['ci_low'], 'pp')} to "
-        f"{_fmt(d['ci_high'], 'pp')}; p = {d['p_value']:.3f}; {int(d['practices'])} practices, "
+        f"{_fmt(d['ci_high'], 'pp')}; "
+        + ("p < 0.001" if d["p_value"] < 0.001 else f"p = {d['p_value']:.3f}")
+        + f"; {int(d['practices'])} practices, "
         f"{int(d['children'])} child-periods)."
     )
 

@@ -202,7 +202,8 @@ def _play(
     misses = rows.loc[~rows["met"].astype(bool), ["member_id", "practice_id"]]
     referred = np.array([g is not None for g in given], dtype=bool)
     at_visit = children[referred & children["index_date"].notna().to_numpy()]
-    eligible = len(at_visit.merge(misses, on=["member_id", "practice_id"]))
+    measured = set(at_visit.merge(misses, on=["member_id", "practice_id"])["member_id"])
+    eligible = len(measured)
     baseline = float(rows["met"].mean()) if len(rows) else float("nan")
     k = (
         (max(0.0, rates.PILOT_TARGET - baseline) if effect is None else effect / 100)
@@ -218,7 +219,7 @@ def _play(
             f"referred at their visit and did not see a dentist, at most {ceiling:.1f} points.",
             hint="Choose a smaller --pilot-effect, or more --pilot-practices or --children.",
         )
-    visits = _dental_visits(rng, children, given, facts, q, offices, end)
+    visits = _dental_visits(rng, children, given, facts, (q, measured), offices, end)
     registers = _registers(rng, children, given, calls, facts["dental"], visits, end)
     return _Play(chosen, len(rows), baseline, k, len(children), int(referred.sum()),
                  visits, registers)  # fmt: skip
@@ -295,13 +296,14 @@ def _dental_visits(
     children: pd.DataFrame,
     given: list[dt.date | None],
     facts: dict[str, pd.DataFrame],
-    q: float,
+    share: tuple[float, set[str]],
     offices: pd.DataFrame,
     end: dt.date,
 ) -> pd.DataFrame:
-    """The dental visits the referrals brought: a referred child with no dental visit in
-    the 6 months after the referral goes, with probability ``q``, to one of the
-    dentists on the form."""
+    """The dental visits the referrals brought: of the referred children with no dental
+    visit in the 6 months after the referral, a share ``q`` (drawn without replacement,
+    separately among the children the measure counts, so that its rise is the one
+    planted) goes to one of the dentists on the form."""
     from wellchild.outreach.gaps import nearest
 
     dental = facts["dental"].groupby("member_id")["service_date"].apply(sorted).to_dict()
@@ -313,14 +315,22 @@ def _dental_visits(
             offices["practice_id"], strict=True,
         )
     }  # fmt: skip
+    q, measured = share
+    members = children["member_id"].tolist()
+    waiting = [
+        i
+        for i, (member, day) in enumerate(zip(members, given, strict=True))
+        if day is not None
+        and not any(day < v <= _add_months(day, FOLLOW_UP_MONTHS) for v in dental.get(member, []))
+    ]
+    goes: set[int] = set()
+    for inside in (True, False):
+        part = np.array([i for i in waiting if (members[i] in measured) == inside], dtype=np.int64)
+        goes.update(rng.permutation(part)[: round(q * len(part))].tolist())
     out = []
-    coin = rng.random(len(children))
     for i, row in enumerate(children.itertuples()):
         day = given[i]
-        if day is None:
-            continue
-        until = _add_months(day, FOLLOW_UP_MONTHS)
-        if any(day < v <= until for v in dental.get(row.member_id, [])) or coin[i] >= q:
+        if day is None or i not in goes:
             continue
         low, high = rates.PILOT_VISIT_DAYS
         visit = day + dt.timedelta(days=int(rng.integers(low, high + 1)))
