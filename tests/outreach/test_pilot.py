@@ -21,9 +21,13 @@ from wellchild.outreach.referrals import import_file, read_register, roster
 from wellchild.synth import SynthResult, generate
 from wellchild.synth.pilot import Pilot, plant_pilot
 
-# 10,000 children give 28 Los Angeles practices: 8 take part, 16 compare, and the
-# DiD's interval is about ±12 points. Checked on seeds 1–6 (see the note of this change):
-# the intervals covered each planted effect, and +25 was found every time.
+# 10,000 children give about 28 Los Angeles practices: 8 take part, 16 compare, and the
+# DiD's interval is about ±5 to ±13 points. The same check on seeds 1, 2, 4 and 5 with no
+# effect planted gave +11.2 (+2.5 to +19.9), +11.9 (-0.9 to +24.7), -7.5 (-12.7 to -2.3)
+# and -0.6 (-11.3 to +10.1): the interval missed 0 on two of five seeds. Practices
+# recruited for many non-utilizers regress to the mean against size-matched comparison
+# practices, and clustered intervals on ~24 practices are rough (docs/outreach.md,
+# "Comparison group"); this test pins the estimator's behaviour on one population.
 SEED = 3
 CHILDREN = 10_000
 YEAR = 2024
@@ -136,9 +140,7 @@ def test_the_comparison_group_is_chosen_as_the_docs_say(
     """docs/outreach.md: for each participating practice, the two non-participating
     practices of the same county whose panels of children 1–5 on the programme start
     are closest in size, each used once."""
-    effect, pilot, _, evaluation = planted
-    if effect != 0:
-        pytest.skip("the same practices take part whatever the effect")
+    _, pilot, _, evaluation = planted
     t = evaluation.practices
     mine, others = t[t["group"] == "participating"], t[t["group"] == "comparison"]
     assert sorted(mine["practice_id"]) == sorted(pilot.practices)
@@ -155,7 +157,7 @@ def test_comparison_practices_are_each_used_once() -> None:
     sizes = pd.DataFrame({
         "practice_id": ["A", "B", "c1", "c2", "c3", "c4", "c5", "x"],
         "county_fips": ["06037"] * 7 + ["06067"],
-        "panel": [100, 99, 101, 98, 120, 80, 400, 100],
+        "panel": [100, 98, 102, 96, 120, 80, 400, 100],
     })  # fmt: skip
     groups = comparison_group(sizes, ["A", "B"]).set_index("practice_id")["group"]
     assert groups[["c1", "c2", "c3", "c4"]].eq("comparison").all()
