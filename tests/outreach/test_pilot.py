@@ -16,18 +16,21 @@ import pytest
 from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.engines.duckdb_load import load_folder
 from wellchild.errors import WellchildError
-from wellchild.outreach.evaluation import Evaluation, evaluate, outcome
+from wellchild.outreach.evaluation import ELIGIBLE, FALLBACK, Evaluation, evaluate, outcome
+from wellchild.outreach.rank import rank_practices
 from wellchild.outreach.referrals import import_file, read_register, roster
 from wellchild.synth import SynthResult, generate
 from wellchild.synth.pilot import Pilot, plant_pilot
 
-# 10,000 children give about 28 Los Angeles practices: 8 take part, 16 compare, and the
-# DiD's interval is about ±5 to ±13 points. The same check on seeds 1, 2, 4 and 5 with no
-# effect planted gave +11.2 (+2.5 to +19.9), +11.9 (-0.9 to +24.7), -7.5 (-12.7 to -2.3)
-# and -0.6 (-11.3 to +10.1): the interval missed 0 on two of five seeds. Practices
-# recruited for many non-utilizers regress to the mean against size-matched comparison
-# practices, and clustered intervals on ~24 practices are rough (docs/outreach.md,
-# "Comparison group"); this test pins the estimator's behaviour on one population.
+# 10,000 children give 28 Los Angeles practices, 25 to 27 of them in the top list the
+# pilot recruits from: 8 take part, 16 compare. The interval's coverage is NOT reliable
+# at this size: with no effect planted, seeds 1 and 4 give +10.0 (+1.2 to +18.7) and
+# -7.5 (-12.7 to -2.3), whichever comparison rule (docs/synth.md, "A medical-dental
+# pilot", has the table and the reason: the practice-clustered interval on 8
+# participating practices is too narrow). So coverage is checked on this one seed only,
+# where it holds, and what holds on every seed measured -- the estimate moves by what
+# was planted -- is checked too. A second seed would cost another ~30 s CPU and could
+# only be one picked because it passes.
 SEED = 3
 CHILDREN = 10_000
 YEAR = 2024
@@ -70,14 +73,23 @@ def play(
     return pilot, db, evaluation
 
 
-@pytest.fixture(scope="module", params=[0, 10, 25], ids=lambda k: f"planted+{k}")
+EFFECTS = (0, 10, 25)
+
+
+@pytest.fixture(scope="module")
+def played(
+    base: tuple[SynthResult, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[int, tuple[Pilot, Path, Evaluation]]:
+    """The same practices' pilot played with each planted effect."""
+    return {k: play(base, k, tmp_path_factory.mktemp(f"planted{k}")) for k in EFFECTS}
+
+
+@pytest.fixture(params=EFFECTS, ids=lambda k: f"planted+{k}")
 def planted(
-    request: pytest.FixtureRequest,
-    base: tuple[SynthResult, Path],
-    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest, played: dict[int, tuple[Pilot, Path, Evaluation]]
 ) -> tuple[int, Pilot, Path, Evaluation]:
     effect = int(request.param)
-    return effect, *play(base, effect, tmp_path_factory.mktemp(f"planted{effect}"))
+    return effect, *played[effect]
 
 
 def test_the_interval_covers_the_planted_effect(
@@ -90,6 +102,18 @@ def test_the_interval_covers_the_planted_effect(
         assert did["ci_low"] < 0 < did["ci_high"], "no effect was planted, none may be called"
     if effect == 25:
         assert did["ci_low"] > 0, "an effect of 25 points must be found"
+
+
+def test_the_estimate_moves_by_what_was_planted(
+    played: dict[int, tuple[Pilot, Path, Evaluation]],
+) -> None:
+    """Same population, same practices, same comparison group: whatever the estimate's
+    error on this population, planting K points more moves it by K (a few denied claims
+    aside). This holds on every seed measured, unlike the interval's coverage."""
+    zero = played[0][2].did["estimate"]
+    for effect in EFFECTS[1:]:
+        moved = played[effect][2].did["estimate"] - zero
+        assert moved == pytest.approx(effect / 100, abs=0.025), (effect, moved)
 
 
 def test_the_planted_visits_are_in_the_dental_claims(
@@ -137,31 +161,46 @@ def test_the_registers_name_the_cohort_and_import_whole(
 def test_the_comparison_group_is_chosen_as_the_docs_say(
     planted: tuple[int, Pilot, Path, Evaluation],
 ) -> None:
-    """docs/outreach.md: for each participating practice, the two non-participating
-    practices of the same county whose panels of children 1–5 on the programme start
-    are closest in size, each used once."""
-    _, pilot, _, evaluation = planted
+    """docs/outreach.md: for each participating practice, the two practices of its county
+    that were in the ranking's top list on the programme start but were not recruited,
+    closest in panel size, each used once; the county's other practices only when that
+    list runs short, marked so."""
+    _, pilot, db, evaluation = planted
+    engine = DuckDBEngine.open(db)
+    try:
+        top = set(rank_practices(engine, START, counties=["06037"], top=25).combined["practice_id"])
+    finally:
+        engine.close()
     t = evaluation.practices
     mine, others = t[t["group"] == "participating"], t[t["group"] == "comparison"]
     assert sorted(mine["practice_id"]) == sorted(pilot.practices)
+    assert set(pilot.practices) <= top
     assert len(others) == 2 * len(mine)
     assert set(others["county_fips"]) <= set(mine["county_fips"])
+    from_top = others["practice_id"].isin(top)
+    assert others.loc[from_top, "matched"].eq(ELIGIBLE).all()
+    assert others.loc[~from_top, "matched"].eq(FALLBACK).all()
+    # The list is used up before anyone from outside it is taken.
+    if (~from_top).any():
+        assert top <= set(t["practice_id"])
 
 
 def test_comparison_practices_are_each_used_once() -> None:
-    """Two participating practices of the same size compete for the closest ones: the
-    larger takes the two closest, the other the next two; another county's practice is
-    never taken, however close."""
+    """Two participating practices of the same size compete for the closest eligible
+    ones: the larger takes the two closest, the other the next two; another county's
+    practice is never taken, however close, nor one outside the top list while the list
+    lasts."""
     from wellchild.outreach.evaluation import comparison_group
 
     sizes = pd.DataFrame({
-        "practice_id": ["A", "B", "c1", "c2", "c3", "c4", "c5", "x"],
-        "county_fips": ["06037"] * 7 + ["06067"],
-        "panel": [100, 98, 102, 96, 120, 80, 400, 100],
+        "practice_id": ["A", "B", "c1", "c2", "c3", "c4", "c5", "x", "y"],
+        "county_fips": ["06037"] * 7 + ["06067", "06037"],
+        "panel": [100, 98, 102, 96, 120, 80, 400, 100, 99],
     })  # fmt: skip
-    groups = comparison_group(sizes, ["A", "B"]).set_index("practice_id")["group"]
+    eligible = ["A", "B", "c1", "c2", "c3", "c4", "c5", "x"]
+    groups = comparison_group(sizes, ["A", "B"], eligible).set_index("practice_id")["group"]
     assert groups[["c1", "c2", "c3", "c4"]].eq("comparison").all()
-    assert groups["c5"] == groups["x"] == "none"
+    assert groups["c5"] == groups["x"] == groups["y"] == "none"
 
 
 def test_a_pilot_too_big_for_the_population_is_a_clear_error(
