@@ -33,6 +33,12 @@ def test_the_demo_runs_every_step_and_its_outputs_exist(tmp_path: Path) -> None:
     for path in paths:
         assert path.exists(), path
     assert "precision" in text
+    # The pilot's story: the practices that took part recruited, their registers
+    # imported, the evaluation printed with its interval and put in the hub's library.
+    assert re.search(r"Recruited \d+ of the \d+ practices in the top 25", text)
+    assert re.search(r"Imported [1-9][\d,]* referral statuses from \d+ registers", text)
+    assert re.search(r"participating − comparison: [+-]\d+\.\d points \(95% CI [+-]", text)
+    assert "Hub library: the pilot's evaluation report at /resources/" in text
     # The FHIR round trip runs on the sample shipped with the package, never skipped.
     assert "FHIR in: Synthea sample bundles → the six files (member 4," in text
     # Real rates and real gaps, not an empty round trip.

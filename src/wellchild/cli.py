@@ -128,7 +128,9 @@ def _db(db: Path | None) -> Path:
 @app.command(
     epilog="Examples:\n\n"
     "    wellchild synth --children 20000 --seed 7 --year 2025 --out data/synthetic\n\n"
-    "    wellchild synth --children 1000000 --seed 1 --year 2025 --out big --format parquet"
+    "    wellchild synth --children 1000000 --seed 1 --year 2025 --out big --format parquet\n\n"
+    "    wellchild synth --children 20000 --seed 7 --year 2025 --out pilot "
+    "--pilot-practices 4 --pilot-start 2025-01-01"
 )
 def synth(
     children: Annotated[int, typer.Option(help="How many children to generate.")],
@@ -148,9 +150,36 @@ def synth(
             "names, dates and addresses, and truth (the pairs), for wellchild link.",
         ),
     ] = False,
+    pilot_practices: Annotated[
+        int | None,
+        typer.Option(
+            "--pilot-practices",
+            help="Play the medical–dental pilot: this many of the top 25 Los Angeles practices "
+            "take part; their referral registers go to pilot/ (docs/synth.md).",
+            show_default=False,
+        ),
+    ] = None,
+    pilot_start: Annotated[
+        str | None,
+        typer.Option(
+            "--pilot-start",
+            show_default=False,
+            help="The pilot's programme start, YYYY-MM-DD (with --pilot-practices).",
+        ),
+    ] = None,
+    pilot_effect: Annotated[
+        float | None,
+        typer.Option(
+            "--pilot-effect",
+            show_default=False,
+            help="Percentage points the pilot adds to dental_after_pcp at the "
+            "participating practices; default: up to the Los Angeles pilot's 58%.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic Medi-Cal child population (six input files) that looks like
     Los Angeles County. Nothing in it is about a real person."""
+    pilot = _pilot_options(year, pilot_practices, pilot_start, pilot_effect)
     with _progress("Generating children", children) as bar:
         task = bar.task_ids[0]
         result = generate(
@@ -168,7 +197,30 @@ def synth(
     for name, path in result.files.items():
         table.add_row(str(path), f"{result.rows[name]:,}")
     out.print(table)
+    if pilot is not None:
+        from wellchild.synth.pilot import plant_pilot
+
+        played = plant_pilot(result, practices=pilot[0], start=pilot[1], effect=pilot_effect)
+        out.print(played.summary())
     out.print(f"Next: wellchild load {result.out}")
+
+
+def _pilot_options(
+    year: int, practices: int | None, start_text: str | None, effect: float | None
+) -> tuple[int, dt.date] | None:
+    """The pilot's options, checked before anything is generated (None: no pilot)."""
+    from wellchild.synth.pilot import check
+
+    if practices is None and start_text is None and effect is None:
+        return None
+    start = _date(start_text, "--pilot-start")
+    if practices is None or start is None:
+        raise WellchildError(
+            "A pilot needs both --pilot-practices and --pilot-start.",
+            hint=f"For example: --pilot-practices 9 --pilot-start {year}-01-01.",
+        )
+    check(year, practices, start, effect)
+    return practices, start
 
 
 @app.command(

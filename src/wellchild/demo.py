@@ -27,6 +27,7 @@ from wellchild.measures.run import NOT_HEDIS, run_measures
 from wellchild.measures.series import Scope, series_by
 from wellchild.outreach import demo as outreach_demo
 from wellchild.synth import generate
+from wellchild.synth.pilot import plant_pilot
 
 if TYPE_CHECKING:
     from wellchild.hub.demo import Published
@@ -40,6 +41,12 @@ def demo_year(today: dt.date | None = None) -> int:
     return (today or dt.date.today()).year - 1
 
 
+def pilot_practices(children: int) -> int:
+    """The practices the demo's pilot recruits: 9, as the Los Angeles pilot did (of 25),
+    fewer in a small population, where the comparison group needs two per practice."""
+    return max(3, min(9, children // 2000))
+
+
 def run_demo(out: Path, *, children: int, console: Console) -> None:
     """Generate, load and summarise a synthetic population under ``out``."""
     year = demo_year()
@@ -50,6 +57,9 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     console.rule(f"1. Synthetic population: {children:,} children, measurement year {year}")
     result = generate(inputs, children=children, seed=DEMO_SEED, year=year, fmt="csv")
     console.print(f"Wrote {sum(result.rows.values()):,} rows to {inputs}")
+    # The population carries the medical–dental pilot from 1 January: step 5 follows it.
+    pilot = plant_pilot(result, practices=pilot_practices(children), start=dt.date(year, 1, 1))
+    console.print(pilot.summary())
 
     console.rule("2. Load: check every file against the contract, then load all or nothing")
     loaded = load_folder(inputs, db)
@@ -73,14 +83,24 @@ def run_demo(out: Path, *, children: int, console: Console) -> None:
     charts = _qi_charts(db, year, out / "qi", summary, console)
 
     console.rule("5. The medical–dental pilot: rank practices, outreach folders, evaluation")
-    charts.update(outreach_demo.run(db, year, out / "pilot", console))
+    charts.update(outreach_demo.run(db, year, out / "pilot", console, pilot=pilot.folder))
 
     console.rule("6. Hub: the learning community's website, demo content, the run published")
     # the hub's modules need Django set up first
-    from wellchild.hub.demo import prepare
+    from wellchild.hub.demo import add_resource, prepare
 
     prepare(out / "hub", console=console)
     published = _publish(measures, out / "pilot" / "portal", db, year, console)
+    slug = add_resource(
+        f"Medical–dental pilot evaluation, {year} (synthetic demo)",
+        f"Did children at the {len(pilot.practices)} practices that worked their dental gap "
+        f"lists see a dentist after a visit more often than at comparison practices? "
+        "Rates before and after, the difference-in-differences with its interval, the "
+        "referral flow. Synthetic data.",
+        charts["Evaluation (PDF)"],
+        tags=("dental",),
+    )
+    console.print(f"Hub library: the pilot's evaluation report at /resources/{slug}/")
 
     console.rule("7. FHIR in and out, and linkage without a shared id")
     charts.update(interop_demo.run(out / "interop", year, console))

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from wellchild.cli import app
 from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.outreach.evaluation import (
+    ELIGIBLE,
+    FALLBACK,
     Evaluation,
     comparison_group,
     evaluate,
@@ -37,15 +39,34 @@ def test_the_baseline_window_is_whole_years_earlier_and_does_not_overlap() -> No
     assert (long.before_start, long.before_as_of) == (dt.date(2021, 7, 1), dt.date(2022, 12, 31))
 
 
-def test_comparison_practices_share_the_county_and_are_closest_in_size() -> None:
+def test_comparison_practices_come_from_the_top_list_share_the_county_and_are_closest_in_size() -> (
+    None
+):
     sizes = pd.DataFrame({
-        "practice_id": ["A", "B", "C", "D", "E", "F"],
-        "county_fips": ["06037", "06037", "06037", "06037", "06067", "06037"],
-        "panel": [100, 95, 400, 110, 100, 20],
+        "practice_id": ["A", "B", "C", "D", "E", "F", "G"],
+        "county_fips": ["06037", "06037", "06037", "06037", "06067", "06037", "06037"],
+        "panel": [100, 95, 400, 110, 100, 20, 101],
     })  # fmt: skip
-    groups = comparison_group(sizes, ["A"]).set_index("practice_id")["group"].to_dict()
-    assert groups == {"A": "participating", "B": "comparison", "D": "comparison",
-                      "C": "none", "E": "none", "F": "none"}  # fmt: skip
+    # G is closest in size but was not in the top list: the eligible C and D come first,
+    # however far C's size is; E is eligible but of another county.
+    t = comparison_group(sizes, ["A"], eligible=["A", "B", "C", "E"]).set_index("practice_id")
+    assert t["group"].to_dict() == {"A": "participating", "B": "comparison", "C": "comparison",
+                                    "D": "none", "E": "none", "F": "none", "G": "none"}  # fmt: skip
+    assert t.loc[["B", "C"], "matched"].eq(ELIGIBLE).all()
+
+
+def test_when_the_top_list_runs_short_the_county_fills_in_by_size_and_says_so() -> None:
+    sizes = pd.DataFrame({
+        "practice_id": ["A", "B", "C", "D", "E"],
+        "county_fips": ["06037", "06037", "06037", "06037", "06067"],
+        "panel": [100, 95, 400, 110, 100],
+    })  # fmt: skip
+    t = comparison_group(sizes, ["A"], eligible=["A", "C", "E"]).set_index("practice_id")
+    assert t.loc["C", ["group", "matched"]].tolist() == ["comparison", ELIGIBLE]
+    # The one eligible practice (C, however far in size) first, then the closest of the
+    # county's others (B before D); E is eligible but of another county.
+    assert t.loc["B", ["group", "matched"]].tolist() == ["comparison", FALLBACK]
+    assert t.loc["D", "group"] == t.loc["E", "group"] == "none"
 
 
 @pytest.fixture(scope="module")

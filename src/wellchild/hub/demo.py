@@ -376,3 +376,29 @@ def publish_demo(run_dir: Path, *, outreach_dir: Path, db: Path, label: str) -> 
     return Published(
         label=outcome.run.label, slug=outcome.run.slug, nurse=staff.email, practice=staff.practice
     )
+
+
+def add_resource(
+    title: str, summary: str, pdf: Path, *, kind: str = "report", tags: tuple[str, ...] = ()
+) -> str:
+    """Put a document the demo wrote (such as the pilot's evaluation report) in the
+    hub's resource library, replacing an earlier copy of the same title; its slug."""
+    # Django set-up: prepare() sets Django up after this module is imported
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from wellchild.hub.library import domain as library
+    from wellchild.hub.library.models import Resource, Tag
+
+    slug = _slug(title)
+    resource, _ = Resource.objects.update_or_create(
+        slug=slug,
+        defaults={"title": title, "summary": summary, "kind": kind, "language": "en",
+                  "published_on": timezone.localdate()},
+    )  # fmt: skip
+    resource.tags.set(Tag.objects.filter(slug__in=tags))
+    if resource.file:
+        resource.file.delete(save=False)
+    resource.file.save(f"{slug}.pdf", ContentFile(pdf.read_bytes()), save=True)
+    library.reindex(resource=resource)
+    return slug

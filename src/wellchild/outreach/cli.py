@@ -380,7 +380,8 @@ def evaluate(
 ) -> None:
     """The pilot evaluation report (HTML and PDF with charts, tables as CSV): children
     reached; dental_after_pcp at the participating practices and at a comparison group
-    (non-participating practices of the same counties with the closest panel sizes),
+    (practices of the same counties in the ranking's top 25 on the programme start but
+    not recruited, with the closest panel sizes),
     before and after the programme start, with 95% intervals and a
     difference-in-differences estimate; the referral funnel from the register; results by
     language and race/ethnicity. Counts only, no child named; --public applies the

@@ -6,8 +6,10 @@ The outcome is ``dental_after_pcp`` (non-utilizers on the programme start who sa
 dentist within 6 months of a visit with their practice). It is measured after the start
 (programme start → as-of) and before it (the same window moved back by whole years, so
 the seasons match and the windows do not overlap), at the participating practices and at
-a comparison group: for each participating practice, the non-participating practices of
-the same county whose panels of children 1–5 are closest in size. The
+a comparison group chosen from the same selection: the practices that were in the
+ranking's top list on the programme start (eligible for recruitment) but were not
+recruited, for each participating practice the two of its county closest in panel size
+(the county's other practices only when that pool runs short, and said so). The
 difference-in-differences estimate is the ``treated × after`` coefficient of a linear
 probability model with standard errors clustered by practice (statsmodels).
 """
@@ -30,10 +32,13 @@ from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
 from wellchild.measures.summary import statistics, wilson
 from wellchild.outreach.gaps import listed
-from wellchild.outreach.rank import practices
+from wellchild.outreach.rank import practices, rank_practices
 from wellchild.outreach.referrals import STATUSES
 
 COMPARISON_PER_PRACTICE = 2
+TOP = 25  # the ranking's top list the pilot recruited from (``wellchild rank --top``)
+ELIGIBLE = "top list, not recruited"
+FALLBACK = "outside the top list (it ran short)"
 GROUPS = ("participating", "comparison")
 PERIODS = ("before", "after")
 STRATA = ("language", "race_ethnicity")
@@ -164,22 +169,44 @@ def account(
     return pd.DataFrame(out, columns=["line", "children", "statuses"])
 
 
-def comparison_group(sizes: pd.DataFrame, participating: Sequence[str]) -> pd.DataFrame:
-    """``sizes`` with a ``group`` column: participating, comparison (matched on county
-    and panel size, each comparison practice used once) or none."""
-    t = sizes.assign(group="none")
+def comparison_group(
+    sizes: pd.DataFrame, participating: Sequence[str], eligible: Sequence[str]
+) -> pd.DataFrame:
+    """``sizes`` with a ``group`` column (participating, comparison or none) and a
+    ``matched`` column saying where each comparison practice came from.
+
+    Participating practices were recruited from the ranking's top list (``eligible``),
+    which favours practices with few dental visits partly by chance; comparison
+    practices come from the same list, so regression to the mean moves both groups
+    alike. For each participating practice (largest panel first), the
+    ``COMPARISON_PER_PRACTICE`` eligible, non-recruited practices of its county closest
+    in panel size, each used once; when the county's eligible pool runs short, the
+    county's other practices by size, marked ``FALLBACK``."""
+    t = sizes.assign(group="none", matched="")
     t.loc[t["practice_id"].isin(participating), "group"] = "participating"
-    taken: set[str] = set()
+    in_pool = t["practice_id"].isin(eligible)
+    taken: dict[str, str] = {}
     for _, p in t[t["group"] == "participating"].sort_values("panel", ascending=False).iterrows():
-        pool = t[(t["group"] == "none") & (t["county_fips"] == p["county_fips"])]
-        pool = pool[~pool["practice_id"].isin(taken)]
-        gap = (np.log(pool["panel"]) - math.log(p["panel"])).abs()
-        best = (
-            pool.assign(_gap=gap).sort_values(["_gap", "practice_id"]).head(COMPARISON_PER_PRACTICE)
+        county = t[(t["group"] == "none") & (t["county_fips"] == p["county_fips"])]
+        county = county[~county["practice_id"].isin(taken)]
+        gap = (np.log(county["panel"]) - math.log(p["panel"])).abs()
+        order = county.assign(_gap=gap, _outside=~in_pool[county.index]).sort_values(
+            ["_outside", "_gap", "practice_id"]
         )
-        taken.update(best["practice_id"])
-    t.loc[t["practice_id"].isin(taken), "group"] = "comparison"
+        for _, c in order.head(COMPARISON_PER_PRACTICE).iterrows():
+            taken[c["practice_id"]] = FALLBACK if c["_outside"] else ELIGIBLE
+    chosen = t["practice_id"].isin(taken)
+    t.loc[chosen, "group"] = "comparison"
+    t.loc[chosen, "matched"] = t.loc[chosen, "practice_id"].map(taken)
     return t
+
+
+def eligible(engine: Engine, program_start: dt.date, counties: Sequence[str]) -> list[str]:
+    """The practices eligible for recruitment on the programme start: the combined top
+    ``TOP`` by number or share of non-utilizers, ranked within the participating
+    practices' counties by the ranking's own code, as the pilot recruited."""
+    ranking = rank_practices(engine, program_start, counties=sorted(set(counties)), top=TOP)
+    return [str(p) for p in ranking.combined["practice_id"]]
 
 
 def _rate_row(met: pd.Series) -> dict[str, float]:
@@ -295,7 +322,9 @@ def evaluate(
             f"{program_start}: {', '.join(unknown[:10])}.",
             hint="Check the practice ids in --practices against rank.csv.",
         )
-    groups = comparison_group(sizes, participating)
+    counties = sizes.loc[sizes["practice_id"].isin(participating), "county_fips"]
+    pool = eligible(engine, program_start, [str(c) for c in counties])
+    groups = comparison_group(sizes, participating, pool)
     which = groups.set_index("practice_id")["group"]
     after = outcome(engine, w.program_start, w.as_of).assign(period="after")
     before = outcome(engine, w.before_start, w.before_as_of).assign(period="before")

@@ -22,7 +22,7 @@ from wellchild.documents.typeset import language_data, write
 from wellchild.drawing import FONT, require_altair
 from wellchild.geography import regions
 from wellchild.measures.suppression import primary, publish
-from wellchild.outreach.evaluation import Evaluation
+from wellchild.outreach.evaluation import FALLBACK, TOP, Evaluation
 from wellchild.rounding import percent_text
 
 NOTE = (
@@ -67,7 +67,9 @@ def tables(ev: Evaluation, *, public: bool) -> Tables:
     funnel = ev.funnel.copy()
     accounting = ev.accounting.copy()
     did = dict(ev.did)
-    practices = ev.practices[["practice_id", "practice_name", "county_fips", "panel", "group"]]
+    practices = ev.practices[
+        ["practice_id", "practice_name", "county_fips", "panel", "group", "matched"]
+    ]
     statuses = int(accounting["statuses"].iloc[-1])
     if statuses == 0:
         funnel["children"] = funnel["children"].astype("Int64")
@@ -193,7 +195,9 @@ def _did_line(t: Tables) -> str:
     return (
         f"Difference-in-differences (participating minus comparison, after minus before): "
         f"{_fmt(d['estimate'], 'pp')} (95% CI {_fmt(d['ci_low'], 'pp')} to "
-        f"{_fmt(d['ci_high'], 'pp')}; p = {d['p_value']:.3f}; {int(d['practices'])} practices, "
+        f"{_fmt(d['ci_high'], 'pp')}; "
+        + ("p < 0.001" if d["p_value"] < 0.001 else f"p = {d['p_value']:.3f}")
+        + f"; {int(d['practices'])} practices, "
         f"{int(d['children'])} child-periods)."
     )
 
@@ -216,12 +220,24 @@ def _share(value: object) -> str:
     return f"{float(value):.0%}"  # type: ignore[arg-type]
 
 
+def _short(fallback: int) -> str:
+    """What the summary says when the eligible pool ran short."""
+    if fallback == 0:
+        return ""
+    return (
+        f"; that list ran short, so {_many(fallback, 'comparison practice')} "
+        f"{'was' if fallback == 1 else 'were'} taken from the county's other practices by "
+        "size, which were not selected the same way"
+    )
+
+
 def summary(ev: Evaluation, t: Tables) -> list[str]:
     """The first page in words: what was done, whom it reached, and the outcome against
     the comparison group, with the caveats a reader needs."""
     w = ev.windows
     who = ev.practices[ev.practices["group"] == "participating"]
     compared = int((ev.practices["group"] == "comparison").sum())
+    fallback = int((ev.practices["matched"] == FALLBACK).sum())
     f = t.funnel.set_index("step")["children"]
     steps = list(t.funnel["step"])
     cohort = _count(f[steps[0]])
@@ -261,7 +277,9 @@ def summary(ev: Evaluation, t: Tables) -> list[str]:
         f"The outcome. After the programme start, {_share(r['participating', 'after'])} of "
         f"children with a visit at the participating practices saw a dentist within 6 "
         f"months, against {_share(r['comparison', 'after'])} at {compared} comparison "
-        f"practices of the same counties with the closest panel sizes (in the same "
+        f"practices: practices of the same counties that were, like them, in the "
+        f"ranking's top {TOP} on the programme start but were not recruited, those "
+        f"closest in panel size{_short(fallback)} (in the same "
         f"months {_many(w.years_back, 'year')} earlier: {_share(r['participating', 'before'])} "
         f"and {_share(r['comparison', 'before'])}). "
     )
@@ -322,7 +340,8 @@ def _table_html(head: list[str], rows: list[list[str]]) -> str:
 RATE_HEAD = ["group", "period", "children", "dental visit", "rate", "95% CI"]
 STRATA_HEAD = ["group", "by", "value", "children", "dental visit", "rate"]
 PRACTICE_HEAD = {"practice_id": "id", "practice_name": "practice", "county_fips": "county",
-                 "panel": "children 1–5", "group": "group"}  # fmt: skip
+                 "panel": "children 1–5", "group": "group",
+                 "matched": "chosen from"}  # fmt: skip
 ACCOUNT_HEAD = ["where the status went", "children", "status rows"]
 NO_STATUS = "No referral status has been recorded yet (wellchild referrals import)."
 FLOW_NOTE = (

@@ -18,6 +18,7 @@ extraction with tooth and surface (D2330, D2391, D2930, D7140).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -150,8 +151,15 @@ def _teeth(rng: np.random.Generator, age: Ints, front: npt.NDArray[np.bool_]) ->
     return out
 
 
+class Born(Protocol):
+    """What the lines need of the children: their birth days."""
+
+    @property
+    def birth(self) -> Ints: ...
+
+
 def dental_lines(
-    rng: np.random.Generator, v: DentalVisits, c: Children, d: Directory, dmc: npt.NDArray[np.bool_]
+    rng: np.random.Generator, v: DentalVisits, c: Born, d: Directory, dmc: npt.NDArray[np.bool_]
 ) -> Lines:
     """Every dental claim line of the chunk's visits, noise included. Children in dental
     managed care (``dmc``) have encounters, the others fee-for-service claims."""

@@ -248,3 +248,20 @@ DENTAL_SOURCE = SourceNoise(
     guardian_missing=0.15,
     upper_case=0.40,
 )
+
+# The medical–dental pilot (`wellchild synth --pilot-practices`, synth/pilot.py): what
+# the recruited practices do with their gap lists and what families do with a referral.
+PILOT_TARGET = 0.58  # Los Angeles: 58% saw a dentist within 6 months of a doctor's visit
+PILOT_GIVEN_AT_VISIT = 0.85  # a listed child seen at the practice is handed the referral
+PILOT_CALL_DAYS = 90  # children not seen are called within the first 90 days
+# The call's outcome for a listed child not seen (a child with no phone is unreachable).
+PILOT_CALL = {"given": 0.35, "declined": 0.10, "unreachable": 0.25, "not recorded": 0.30}
+PILOT_DENTIST_CHOICE = (0.6, 0.25, 0.15)  # the first, second or third dentist on the form
+PILOT_VISIT_DAYS = (7, 180)  # days from the referral to the dental visit it brings
+PILOT_BOOKED = 0.75  # "appointment made" recorded before a dental visit that happened
+PILOT_BOOKED_DAYS = (7, 28)  # that many days before the visit
+PILOT_SEEN = 0.80  # "seen" recorded (the dentist's part of the form came back)
+PILOT_SEEN_DAYS = (0, 14)  # that many days after the visit
+# After a referral with no dental visit: a booked appointment missed, declined, or the
+# family unreachable at the follow-up call; otherwise nothing more is recorded.
+PILOT_NO_VISIT = {"appointment made": 0.15, "declined": 0.10, "unreachable": 0.20}
