@@ -55,6 +55,7 @@ from wellchild.measures.series import (
 )
 from wellchild.measures.span import claim_span
 from wellchild.outreach.cli import register as register_outreach
+from wellchild.outreach.synthetic_pilot import check, plant_pilot
 from wellchild.qi.cli import QI_CHART_EPILOG, qi_chart_command
 from wellchild.synth import generate
 
@@ -198,8 +199,6 @@ def synth(
         table.add_row(str(path), f"{result.rows[name]:,}")
     out.print(table)
     if pilot is not None:
-        from wellchild.synth.pilot import plant_pilot
-
         played = plant_pilot(result, practices=pilot[0], start=pilot[1], effect=pilot_effect)
         out.print(played.summary())
     out.print(f"Next: wellchild load {result.out}")
@@ -209,8 +208,6 @@ def _pilot_options(
     year: int, practices: int | None, start_text: str | None, effect: float | None
 ) -> tuple[int, dt.date] | None:
     """The pilot's options, checked before anything is generated (None: no pilot)."""
-    from wellchild.synth.pilot import check
-
     if practices is None and start_text is None and effect is None:
         return None
     start = _date(start_text, "--pilot-start")

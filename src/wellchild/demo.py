@@ -26,8 +26,8 @@ from wellchild.measures.registry import all_measures, get
 from wellchild.measures.run import NOT_HEDIS, run_measures
 from wellchild.measures.series import Scope, series_by
 from wellchild.outreach import demo as outreach_demo
+from wellchild.outreach.synthetic_pilot import plant_pilot
 from wellchild.synth import generate
-from wellchild.synth.pilot import plant_pilot
 
 if TYPE_CHECKING:
     from wellchild.hub.demo import Published

@@ -19,8 +19,8 @@ from wellchild.errors import WellchildError
 from wellchild.outreach.evaluation import ELIGIBLE, FALLBACK, Evaluation, evaluate, outcome
 from wellchild.outreach.rank import rank_practices
 from wellchild.outreach.referrals import import_file, read_register, roster
+from wellchild.outreach.synthetic_pilot import Pilot, plant_pilot
 from wellchild.synth import SynthResult, generate
-from wellchild.synth.pilot import Pilot, plant_pilot
 
 # 10,000 children give 28 Los Angeles practices, 25 to 27 of them in the top list the
 # pilot recruits from: 8 take part, 16 compare. The interval's coverage is NOT reliable

@@ -249,7 +249,7 @@ DENTAL_SOURCE = SourceNoise(
     upper_case=0.40,
 )
 
-# The medical–dental pilot (`wellchild synth --pilot-practices`, synth/pilot.py): what
+# The medical–dental pilot (`wellchild synth --pilot-practices`, outreach/synthetic_pilot.py): what
 # the recruited practices do with their gap lists and what families do with a referral.
 PILOT_TARGET = 0.58  # Los Angeles: 58% saw a dentist within 6 months of a doctor's visit
 PILOT_GIVEN_AT_VISIT = 0.85  # a listed child seen at the practice is handed the referral

@@ -52,7 +52,7 @@ def plain_schema(name: str) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _decoded(table: pa.Table) -> pa.Table:
+def decoded(table: pa.Table) -> pa.Table:
     """Dictionary columns as plain strings. Arrow's Parquet writer does not write
     dictionary columns byte for byte the same every time; it dictionary-encodes plain
     strings itself, deterministically."""
@@ -89,7 +89,7 @@ class TableWriter:
 
     def write(self, table: pa.Table) -> None:
         if self.fmt == "parquet":
-            table = _decoded(table)
+            table = decoded(table)
         if self._writer is None:
             self._open(table.schema)
         assert self._writer is not None

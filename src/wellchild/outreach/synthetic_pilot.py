@@ -39,8 +39,15 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from wellchild.core.services import practice_visits
 from wellchild.engines.base import Engine
+from wellchild.engines.duckdb_engine import DuckDBEngine
+from wellchild.engines.duckdb_load import load_folder
 from wellchild.errors import WellchildError
+from wellchild.outreach.evaluation import COMPARISON_PER_PRACTICE, outcome
+from wellchild.outreach.gaps import dental_offices, listed, nearest
+from wellchild.outreach.rank import rank_practices
+from wellchild.outreach.referrals import COLUMNS
 from wellchild.synth import rates
 from wellchild.synth.columns import Ints
 from wellchild.synth.dates import day_number
@@ -49,7 +56,7 @@ from wellchild.synth.enrollment import NOT_COVERED
 from wellchild.synth.generator import CHUNK, CLAIMS_PER_CHUNK, SynthResult
 from wellchild.synth.providers import build_directory
 from wellchild.synth.region import Region
-from wellchild.synth.writer import _decoded, plain_schema
+from wellchild.synth.writer import decoded, plain_schema
 
 LOS_ANGELES = "06037"
 TOP = 25  # the pilot recruited among the top 25 practices by number or share
@@ -127,8 +134,6 @@ def plant_pilot(
     with tempfile.TemporaryDirectory(prefix="wellchild-pilot-") as scratch:
         store = db
         if store is None:
-            from wellchild.engines.duckdb_load import load_folder
-
             store = Path(scratch) / "population.duckdb"
             load_folder(result.out, store)
         play = _play(store, result, practices, start, end, effect)
@@ -164,10 +169,6 @@ class _Play:
 def _play(
     store: Path, result: SynthResult, n: int, start: dt.date, end: dt.date, effect: float | None
 ) -> _Play:
-    from wellchild.engines.duckdb_engine import DuckDBEngine
-    from wellchild.outreach.evaluation import COMPARISON_PER_PRACTICE, outcome
-    from wellchild.outreach.gaps import dental_offices, listed
-    from wellchild.outreach.rank import rank_practices
 
     rng = np.random.default_rng(np.random.SeedSequence(result.seed, spawn_key=(STREAM,)))
     engine = DuckDBEngine.open(store)
@@ -228,7 +229,6 @@ def _play(
 def _facts(engine: Engine, ids: list[str], start: dt.date, end: dt.date) -> dict[str, pd.DataFrame]:
     """What the pilot needs to know of the cohort: the children, their visits with
     their practices, their dental visits and their coverage from the programme start."""
-    from wellchild.core.services import practice_visits
 
     i = engine.inputs()
     m = i.member.filter(i.member.member_id.isin(ids))
@@ -304,7 +304,6 @@ def _dental_visits(
     visit in the 6 months after the referral, a share ``q`` (drawn without replacement,
     separately among the children the measure counts, so that its rise is the one
     planted) goes to one of the dentists on the form."""
-    from wellchild.outreach.gaps import nearest
 
     dental = facts["dental"].groupby("member_id")["service_date"].apply(sorted).to_dict()
     spans = facts["spans"]
@@ -366,7 +365,6 @@ def _registers(
 ) -> pd.DataFrame:
     """The registers the practices send back: one row per status change, a child with
     none keeps its blank row (as the folder's register gave it)."""
-    from wellchild.outreach.referrals import COLUMNS
 
     brought = planted[["member_id", "day"]].rename(columns={"day": "service_date"})
     visits = pd.concat([dental[["member_id", "service_date"]], brought])
@@ -463,7 +461,7 @@ class _Born:
 def _append(path: Path, table: pa.Table, fmt: str) -> None:
     """Add rows to a written table file, replacing it atomically."""
     temporary = path.with_name(f".{path.name}.partial")
-    table = _decoded(table).cast(plain_schema("dental_claim"))
+    table = decoded(table).cast(plain_schema("dental_claim"))
     if fmt == "csv":
         shutil.copyfile(path, temporary)
         buffer = io.BytesIO()
