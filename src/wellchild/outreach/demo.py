@@ -23,11 +23,12 @@ from rich.console import Console
 from wellchild.engines.base import Engine
 from wellchild.engines.duckdb_engine import DuckDBEngine
 from wellchild.geography.regions import region
+from wellchild.outreach import audit
 from wellchild.outreach.evaluation import Evaluation, evaluate
 from wellchild.outreach.packets import build_folder
 from wellchild.outreach.rank import rank_practices
 from wellchild.outreach.rank_chart import rank_files
-from wellchild.outreach.referrals import read_register
+from wellchild.outreach.referrals import import_file, read_register, register_path, roster
 from wellchild.outreach.report import write_report
 
 LOS_ANGELES = "06037"
@@ -91,9 +92,6 @@ def _import_registers(
     engine: Engine, db: Path, pilot: Path, recruited: list[str], console: Console
 ) -> None:
     """Import the registers the practices sent back, as ``wellchild referrals import``."""
-    from wellchild.outreach import audit
-    from wellchild.outreach.referrals import import_file, register_path, roster
-
     register_path(db).unlink(missing_ok=True)  # the demo starts a fresh register
     people = roster(engine)
     rows = 0
