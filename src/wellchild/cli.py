@@ -132,6 +132,13 @@ def synth(
             "names, dates and addresses, and truth (the pairs), for wellchild link.",
         ),
     ] = False,
+    parts: Annotated[
+        int,
+        typer.Option(
+            help="Write each table as a folder TABLE.parquet/ of this many Parquet files "
+            "(with --format parquet), for a cluster to read in parallel.",
+        ),
+    ] = 1,
 ) -> None:
     """Generate a synthetic Medi-Cal child population (six input files) that looks like
     Los Angeles County. Nothing in it is about a real person."""
@@ -147,6 +154,7 @@ def synth(
             fmt=format,
             separate_ids=separate_ids,
             progress=lambda k: bar.advance(task, k),
+            parts=parts,
         )
     table = Table(title=f"Synthetic population in {result.out}", title_justify="left")
     table.add_column("file")
