@@ -98,8 +98,9 @@ def _start(cluster: Cluster, name: str, args: list[str], env: dict[str, str]) ->
 
 
 @contextlib.contextmanager
-def standalone_cluster(work: Path) -> Iterator[Cluster]:
-    """A master and two one-core workers on 127.0.0.1, stopped however the block ends."""
+def standalone_cluster(work: Path, memory: str = WORKER_MEMORY) -> Iterator[Cluster]:
+    """A master and two one-core workers on 127.0.0.1 (``memory`` each for executors),
+    stopped however the block ends."""
     work.mkdir(parents=True, exist_ok=True)
     env = _environment(work)
     port, ui_port = free_port(), free_port()
@@ -118,7 +119,7 @@ def standalone_cluster(work: Path) -> Iterator[Cluster]:
                 f"worker{i}",
                 ["org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                  "--port", str(free_port()), "--webui-port", str(free_port()),
-                 "--cores", "1", "--memory", WORKER_MEMORY,
+                 "--cores", "1", "--memory", memory,
                  "--work-dir", str(work / f"work{i}"), cluster.url],
                 env,
             )  # fmt: skip
