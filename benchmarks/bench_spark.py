@@ -50,14 +50,19 @@ def _body(rows: list[list[str]]) -> str:
             "`wellchild export-store`: all ten measures, the long table and the summary. "
             "Spark local[2] (the driver's two threads) against a standalone cluster of a "
             "master and two workers of one core and 4 GB each on the same machine "
-            f"(executors 3 GB, driver 2 GB, from spark-defaults.conf). Aim: local[2] at 1M "
+            "(executors 3 GB, driver 2 GB, from spark-defaults.conf). Aim: local[2] at 1M "
             "children in 120 s. Load average (1 / 5 / 15 min) read when each run ended: "
             "the machine is shared, and other work slows both runs alike.",
             table(
-                ["children", "local[2]: wall, driver RSS", "two-worker cluster: wall, driver RSS",
-                 "cluster ÷ local", "load average"],
+                [
+                    "children",
+                    "local[2]: wall, driver RSS",
+                    "two-worker cluster: wall, driver RSS",
+                    "cluster ÷ local",
+                    "load average",
+                ],
                 rows,
-            ),  # fmt: skip
+            ),
             "Driver RSS is the Python process's own; the JVMs' memory is not counted.",
         ]
     )

@@ -121,11 +121,11 @@ class SparkEngine(CachingEngine):
         path.parent.mkdir(parents=True, exist_ok=True)
         result = self.to_arrow(table)
         pq.write_table(result, path, compression="zstd")
-        return result.num_rows
+        return int(result.num_rows)
 
     def to_arrow(self, table: ir.Table) -> pa.Table:
-        # Spark's own Arrow collection: Ibis would go through pandas, and collecting a
-        # million rows as Python objects took longer than computing them
+        # Spark's own Arrow collection, in columns: Ibis collects through pandas, a Python
+        # object per row first
         result = self.frame(table).toArrow()
         return result.cast(table.schema().to_pyarrow())
 
