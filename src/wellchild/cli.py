@@ -162,7 +162,11 @@ def synth(
     for name, path in result.files.items():
         table.add_row(str(path), f"{result.rows[name]:,}")
     out.print(table)
-    out.print(f"Next: wellchild load {result.out}")
+    if parts > 1:
+        out.print("Each table is a folder of parts, for Spark to read in parallel; wellchild load")
+        out.print("reads one file per table (docs/scale.md, A population in parts).")
+    else:
+        out.print(f"Next: wellchild load {result.out}")
 
 
 @app.command(
