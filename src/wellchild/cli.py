@@ -177,10 +177,22 @@ def synth(
             "participating practices; default: up to the Los Angeles pilot's 58%.",
         ),
     ] = None,
+    parts: Annotated[
+        int,
+        typer.Option(
+            help="Write each table as a folder TABLE.parquet/ of this many Parquet files "
+            "(with --format parquet), for a cluster to read in parallel.",
+        ),
+    ] = 1,
 ) -> None:
     """Generate a synthetic Medi-Cal child population (six input files) that looks like
     Los Angeles County. Nothing in it is about a real person."""
     pilot = _pilot_options(year, pilot_practices, pilot_start, pilot_effect)
+    if pilot is not None and parts > 1:
+        raise WellchildError(
+            "A pilot is played on a population written one file per table.",
+            hint="Leave out --parts, or the --pilot options.",
+        )
     with _progress("Generating children", children) as bar:
         task = bar.task_ids[0]
         result = generate(
@@ -191,6 +203,7 @@ def synth(
             fmt=format,
             separate_ids=separate_ids,
             progress=lambda k: bar.advance(task, k),
+            parts=parts,
         )
     table = Table(title=f"Synthetic population in {result.out}", title_justify="left")
     table.add_column("file")
@@ -201,7 +214,11 @@ def synth(
     if pilot is not None:
         played = plant_pilot(result, practices=pilot[0], start=pilot[1], effect=pilot_effect)
         out.print(played.summary())
-    out.print(f"Next: wellchild load {result.out}")
+    if parts > 1:
+        out.print("Each table is a folder of parts, for Spark to read in parallel; wellchild load")
+        out.print("reads one file per table (docs/scale.md, A population in parts).")
+    else:
+        out.print(f"Next: wellchild load {result.out}")
 
 
 def _pilot_options(

@@ -54,3 +54,32 @@ def test_progress_counts_every_child(tmp_path: Path) -> None:
     seen: list[int] = []
     generate(tmp_path, children=CHILDREN, seed=1, year=YEAR, progress=seen.append)
     assert seen == [CHUNK, 500]
+
+
+def test_parts_hold_the_same_rows_as_one_file_each(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    whole = generate(tmp_path / "whole", children=CHILDREN, seed=5, year=YEAR, fmt="parquet")
+    parts = generate(
+        tmp_path / "parts", children=CHILDREN, seed=5, year=YEAR, fmt="parquet", parts=3
+    )
+    assert parts.rows == whole.rows
+    for name, folder in parts.files.items():
+        files = sorted(folder.iterdir())
+        assert [f.name for f in files] == [f"part-{i:05d}.parquet" for i in range(3)]
+        tables = [pq.read_table(f) for f in files]
+        assert pa.concat_tables(tables).equals(pq.read_table(whole.files[name])), name
+    members = [set(pq.read_table(f).column("member_id").to_pylist()) for f in
+               sorted(parts.files["medical_claim"].iterdir())]  # fmt: skip
+    assert not members[0] & members[1]  # a child's claims are all in one part
+    # one file per table again replaces the parts
+    again = generate(tmp_path / "parts", children=300, seed=5, year=YEAR, fmt="parquet")
+    assert all(path.is_file() for path in again.files.values())
+
+
+def test_parts_need_parquet(tmp_path: Path) -> None:
+    from wellchild.errors import WellchildError
+
+    with pytest.raises(WellchildError, match="--format parquet"):
+        generate(tmp_path, children=10, seed=1, year=YEAR, parts=2)

@@ -111,25 +111,22 @@ class SparkEngine(CachingEngine):
     def inputs(self) -> Inputs:
         return Inputs(**{field: self._table(name) for field, name in INPUT_TABLES.items()})
 
+    def frame(self, table: ir.Table) -> Any:
+        """The Spark DataFrame of an Ibis table (to ``explain()`` or to time a plan)."""
+        self.backend._run_pre_execute_hooks(table)
+        return self.spark.sql(self.backend.compile(table))
+
     def write_parquet(self, table: ir.Table, path: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows = 0
-        writer: pq.ParquetWriter | None = None
-        try:
-            for batch in self.backend.to_pyarrow_batches(table):
-                if writer is None:
-                    writer = pq.ParquetWriter(path, batch.schema, compression="zstd")
-                writer.write_batch(batch)
-                rows += batch.num_rows
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is None:
-            pq.write_table(self.backend.to_pyarrow(table.limit(0)), path)
-        return rows
+        result = self.to_arrow(table)
+        pq.write_table(result, path, compression="zstd")
+        return int(result.num_rows)
 
     def to_arrow(self, table: ir.Table) -> pa.Table:
-        return self.backend.to_pyarrow(table)
+        # Spark's own Arrow collection, in columns: Ibis collects through pandas, a Python
+        # object per row first
+        result = self.frame(table).toArrow()
+        return result.cast(table.schema().to_pyarrow())
 
     def close(self) -> None:
         self.release()

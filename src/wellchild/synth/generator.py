@@ -88,6 +88,19 @@ def _check(out: Path, children: int, seed: int, year: int, fmt: str, today: dt.d
         )
 
 
+def _check_parts(parts: int, fmt: str) -> None:
+    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+        raise WellchildError(
+            f"The number of parts must be a whole number of at least 1; got {parts!r}.",
+            hint="Use --parts 1 for one file per table, --parts 8 for eight.",
+        )
+    if parts > 1 and fmt != "parquet":
+        raise WellchildError(
+            f"--parts {parts} writes Parquet parts; the format asked for is {fmt}.",
+            hint="Add --format parquet.",
+        )
+
+
 def generate(
     out: Path,
     *,
@@ -97,6 +110,7 @@ def generate(
     fmt: Literal["csv", "parquet"] = "csv",
     separate_ids: bool = False,
     progress: Progress | None = None,
+    parts: int = 1,
 ) -> SynthResult:
     """Write a synthetic Medi-Cal child population to ``out`` as the six input files.
 
@@ -120,6 +134,10 @@ def generate(
         pairs them (``truth``); see :mod:`wellchild.synth.sources`.
     progress
         Called with the number of children finished since the last call.
+    parts
+        With more than 1 (Parquet only), each table is a folder ``<table>.parquet/`` of
+        that many files, each with whole children (and their claims), for a cluster to
+        read in parallel; 1 writes one file per table.
 
     Returns
     -------
@@ -142,6 +160,7 @@ def generate(
     started = time.perf_counter()
     out = Path(out).expanduser()
     _check(out, children, seed, year, fmt, dt.date.today())
+    _check_parts(parts, fmt)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -157,13 +176,17 @@ def generate(
     dental_numbers = MemberIds(_rng(seed, 4))
     sources = SourceSink(out, fmt) if separate_ids else None
     try:
-        with Sink(out, fmt) as sink, sources or contextlib.nullcontext():
-            sink.put("provider", provider_table(directory, region))
+        with Sink(out, fmt, parts) as sink, sources or contextlib.nullcontext():
+            providers = provider_table(directory, region)
+            for part in range(parts):  # the providers in even slices
+                first, last = (len(providers) * p // parts for p in (part, part + 1))
+                sink.put("provider", providers.slice(first, last - first), part)
+            chunks = -(-children // CHUNK)
             for k, first in enumerate(range(0, children, CHUNK)):
                 running = np.arange(first, min(first + CHUNK, children), dtype=np.int64)
                 tables = chunk.make(_rng(seed, 2, k), running, k)
                 for name, table in tables.items():
-                    sink.put(name, table)
+                    sink.put(name, table, k * parts // chunks)
                 if sources is not None:
                     ids = dental_id(dental_numbers.numbers(running))
                     sources.put(source_tables(_rng(seed, 3, k), tables["member"], ids, region))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -107,23 +108,39 @@ class TableWriter:
 
 
 class Sink:
-    """The six table writers of one run, fed through a queue to a writing thread."""
+    """The six table writers of one run, fed through a queue to a writing thread.
 
-    def __init__(self, out: Path, fmt: Format) -> None:
+    With ``parts`` above 1 (Parquet only) each table is a folder ``<table>.parquet/`` of
+    ``parts`` files ``part-00000.parquet``, …, which Spark and DuckDB read as one table;
+    the caller names the part of every batch."""
+
+    def __init__(self, out: Path, fmt: Format, parts: int = 1) -> None:
         self.out = out
         self.fmt = fmt
+        self.parts = parts
         self.final = {t.name: out / f"{t.name}{SUFFIX[fmt]}" for t in TABLES}
         self.writers = {
-            t.name: TableWriter(t.name, out / f".{t.name}{SUFFIX[fmt]}.partial", fmt)
+            (t.name, part): TableWriter(t.name, self._partial(t.name, part), fmt)
             for t in TABLES
+            for part in range(parts)
         }
-        self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(QUEUE_DEPTH)
+        self._queue: queue.Queue[tuple[str, int, pa.Table] | None] = queue.Queue(QUEUE_DEPTH)
         self._error: BaseException | None = None
         self._thread = threading.Thread(
             target=self._run, name="wellchild-synth-writer", daemon=True
         )
 
+    def _partial(self, name: str, part: int) -> Path:
+        if self.parts == 1:
+            return self.out / f".{name}{SUFFIX[self.fmt]}.partial"
+        return self.out / f".{name}{SUFFIX[self.fmt]}.partial" / f"part-{part:05d}.parquet"
+
     def __enter__(self) -> Sink:
+        if self.parts > 1:
+            for name in self.final:
+                folder = self._partial(name, 0).parent
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
         self._thread.start()
         return self
 
@@ -132,15 +149,15 @@ class Sink:
             if self._error is not None:
                 continue  # drain the queue so the producer never blocks
             try:
-                self.writers[item[0]].write(item[1])
+                self.writers[item[0], item[1]].write(item[2])
             except BaseException as exc:
                 self._error = exc
 
-    def put(self, name: str, table: pa.Table) -> None:
+    def put(self, name: str, table: pa.Table, part: int = 0) -> None:
         """Queue a batch of rows for table ``name`` (waits while the queue is full)."""
         if self._error is not None:
             raise self._error
-        self._queue.put((name, table))
+        self._queue.put((name, part, table))
 
     def __exit__(
         self,
@@ -169,7 +186,13 @@ class Sink:
                 stale = self.out / f"{t.name}{suffix}"
                 if suffix != SUFFIX[self.fmt] and stale.is_file():
                     stale.unlink()  # another format's file would make the folder ambiguous
-            os.replace(self.writers[t.name].path, self.final[t.name])
+            final = self.final[t.name]
+            if final.is_dir():  # the parts of an earlier run
+                shutil.rmtree(final)
+            elif self.parts > 1 and final.exists():
+                final.unlink()
+            os.replace(self._partial(t.name, 0).parent if self.parts > 1 else
+                       self._partial(t.name, 0), final)  # fmt: skip
 
     def _discard(self) -> None:
         for writer in self.writers.values():
@@ -177,7 +200,13 @@ class Sink:
                 writer.close()
             with contextlib.suppress(OSError):
                 writer.path.unlink()
+        if self.parts > 1:
+            for name in self.final:
+                shutil.rmtree(self._partial(name, 0).parent, ignore_errors=True)
 
     @property
     def rows(self) -> dict[str, int]:
-        return {name: w.rows for name, w in self.writers.items()}
+        totals: dict[str, int] = dict.fromkeys(self.final, 0)
+        for (name, _), writer in self.writers.items():
+            totals[name] += writer.rows
+        return totals
