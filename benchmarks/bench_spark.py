@@ -19,9 +19,13 @@ from harness import Measurement, machine, table, update_doc, wellchild
 YEAR = "2025"
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 # executors of the cluster: 3 GB of each worker's 4 (Spark's default of 1 GB is too
-# small for the cached tables of a measure at a million children)
+# small for the cached tables of a measure at a million children); shuffles in a few
+# partitions per core, as on a local master: Spark's default of 200 made a 3,000-child
+# run schedule 28,000 tasks on the two one-core executors
 WORKER_MEMORY = "4g"
-SPARK_DEFAULTS = "spark.executor.memory 3g\nspark.driver.memory 2g\n"
+SPARK_DEFAULTS = (
+    "spark.executor.memory 3g\nspark.driver.memory 2g\nspark.sql.shuffle.partitions 8\n"
+)
 
 
 def _sizes() -> list[int]:
@@ -50,9 +54,10 @@ def _body(rows: list[list[str]]) -> str:
             "`wellchild export-store`: all ten measures, the long table and the summary. "
             "Spark local[2] (the driver's two threads) against a standalone cluster of a "
             "master and two workers of one core and 4 GB each on the same machine "
-            "(executors 3 GB, driver 2 GB, from spark-defaults.conf). Aim: local[2] at 1M "
-            "children in 120 s. Load average (1 / 5 / 15 min) read when each run ended: "
-            "the machine is shared, and other work slows both runs alike.",
+            "(executors 3 GB, driver 2 GB, eight shuffle partitions, from "
+            "spark-defaults.conf). Aim: local[2] at 1M children in 120 s. Load average "
+            "(1 / 5 / 15 min) read when each run ended: the machine is shared, and other "
+            "work slows both runs alike.",
             table(
                 [
                     "children",
