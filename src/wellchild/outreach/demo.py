@@ -29,7 +29,7 @@ from wellchild.outreach.packets import build_folder
 from wellchild.outreach.rank import rank_practices
 from wellchild.outreach.rank_chart import rank_files
 from wellchild.outreach.referrals import import_file, read_register, register_path, roster
-from wellchild.outreach.report import write_report
+from wellchild.outreach.report import FEW_PRACTICES, write_report
 
 LOS_ANGELES = "06037"
 RECRUITED = 3  # recruited without a pilot; practices whose lists go to the portal
@@ -132,6 +132,11 @@ def outcome_lines(result: Evaluation) -> str:
                 else "; no referral statuses recorded yet: the report says so."
             )
         )
+        if did["practices"] < FEW_PRACTICES:
+            lines.append(
+                f"Caution: with fewer than {FEW_PRACTICES} practices this interval is too "
+                "narrow; read it as a direction to confirm (the report's summary says why)."
+            )
     return "\n".join(lines)
 
 
