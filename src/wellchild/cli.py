@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -210,10 +211,27 @@ def synth(
     table.add_column("rows", justify="right")
     for name, path in result.files.items():
         table.add_row(str(path), f"{result.rows[name]:,}")
-    out.print(table)
     if pilot is not None:
-        played = plant_pilot(result, practices=pilot[0], start=pilot[1], effect=pilot_effect)
+        try:
+            played = plant_pilot(result, practices=pilot[0], start=pilot[1], effect=pilot_effect)
+        except WellchildError as error:
+            # the population was written for the pilot: without it, it is not what was asked
+            for path in [*result.files.values(), result.out / "pilot"]:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
+            for folder in sorted({p.parent for p in result.files.values()}, reverse=True):
+                if folder != result.out and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+            error.hint = " ".join(
+                filter(None, [error.hint, f"The population written to {result.out} was removed."])
+            )
+            raise
+        out.print(table)
         out.print(played.summary())
+    else:
+        out.print(table)
     if parts > 1:
         out.print("Each table is a folder of parts, for Spark to read in parallel; wellchild load")
         out.print("reads one file per table (docs/scale.md, A population in parts).")

@@ -230,3 +230,22 @@ def test_the_synth_command_checks_the_pilot_options_before_generating(tmp_path: 
     assert done.exit_code != 0
     assert "needs both --pilot-practices and --pilot-start" in str(done.exception or done.output)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pilot_refused_after_generating_leaves_no_population(tmp_path: Path) -> None:
+    # Too many practices can only be told once the population exists: the files written
+    # for the pilot are removed, so nobody loads a population without the pilot asked for.
+    from typer.testing import CliRunner
+
+    from wellchild.cli import app
+
+    out = tmp_path / "out"
+    args = ["synth", "--children", "300", "--seed", "1", "--year", str(YEAR), "--out",
+            str(out), "--separate-ids", "--pilot-practices", "40",
+            "--pilot-start", f"{YEAR}-01-01"]  # fmt: skip
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code != 0
+    said = str(done.exception or done.output)
+    assert "too many for this population" in said
+    assert f"The population written to {out} was removed." in said
+    assert not any(out.iterdir())
