@@ -38,8 +38,13 @@ def site(site: str) -> str:
 def test_the_measure_page_draws_the_chart_and_has_its_table(page: Any, site: str) -> None:
     page.goto(site + "/data/")
     page.get_by_role("link", name="Two or more well-child visits by 6 months of age").click()
-    # drawn without being scrolled to: a printed or captured page has its chart
-    page.wait_for_function("() => document.querySelector('figure.chart img').complete")
+    expect(page).to_have_url(re.compile(r"/data/runs/my2024/wcv_6m/"))
+    # drawn without being scrolled to: a printed or captured page has its chart (the
+    # predicate waits out the navigation: until the measure page is parsed there is no img)
+    page.wait_for_function(
+        "() => { const img = document.querySelector('figure.chart img');"
+        " return img !== null && img.complete; }"
+    )
     assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 600
     table = page.locator("#monthly-table")
     expect(table).to_be_visible()  # beside the chart, open
