@@ -125,7 +125,8 @@ def outcome_lines(result: Evaluation) -> str:
         lines.append(
             f"Difference-in-differences, participating − comparison: "
             f"{100 * did['estimate']:+.1f} points (95% CI {100 * did['ci_low']:+.1f} to "
-            f"{100 * did['ci_high']:+.1f}; {int(did['practices'])} practices)"
+            f"{100 * did['ci_high']:+.1f}; {int(did['practices'])} practices, "
+            f"{did['df']:.1f} degrees of freedom)"
             + (
                 f"; {statuses:,} referral statuses recorded."
                 if statuses
@@ -134,8 +135,9 @@ def outcome_lines(result: Evaluation) -> str:
         )
         if did["practices"] < FEW_PRACTICES:
             lines.append(
-                f"Caution: with fewer than {FEW_PRACTICES} practices this interval is too "
-                "narrow; read it as a direction to confirm (the report's summary says why)."
+                f"Caution: with fewer than {FEW_PRACTICES} practices this interval, though "
+                "corrected for few practices, is still a little narrow; read it as a "
+                "direction to confirm (the report's summary says why)."
             )
     return "\n".join(lines)
 

@@ -11,7 +11,9 @@ ranking's top list on the programme start (eligible for recruitment) but were no
 recruited, for each participating practice the two of its county closest in panel size
 (the county's other practices only when that pool runs short, and said so). The
 difference-in-differences estimate is the ``treated × after`` coefficient of a linear
-probability model with standard errors clustered by practice (statsmodels).
+probability model; its interval allows for children of one practice being alike with the
+small-sample correction of ``outreach.clustered`` (CR2 standard error, t distribution
+with Satterthwaite degrees of freedom), since a pilot has few practices.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from wellchild.measures.context import Context, Period, Settings
 from wellchild.measures.evaluate import denominator_rows
 from wellchild.measures.registry import get
 from wellchild.measures.summary import statistics, wilson
+from wellchild.outreach.clustered import did_cr2
 from wellchild.outreach.gaps import listed
 from wellchild.outreach.rank import practices, rank_practices
 from wellchild.outreach.referrals import STATUSES
@@ -227,36 +230,36 @@ def rates(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def difference_in_differences(rows: pd.DataFrame) -> dict[str, float]:
-    """DiD in proportion points with a cluster-robust 95% interval; NaN when the data
-    cannot identify it (fewer than two practices, or an empty cell)."""
-    # statsmodels takes seconds to import
-    import statsmodels.formula.api as smf
-
-    data = rows.assign(
-        y=rows["met"].astype(float),
-        treated=(rows["group"] == "participating").astype(float),
-        after=(rows["period"] == "after").astype(float),
-    )
+    """DiD in proportion points with a 95% interval that allows for children of one
+    practice being alike, made for few practices (CR2 standard error, t with
+    Satterthwaite degrees of freedom: ``outreach.clustered``); NaN when the data cannot
+    identify it (fewer than two practices in a group, or an empty cell)."""
+    data = pd.DataFrame({
+        "cluster": pd.factorize(rows["practice_id"])[0],
+        "treated": (rows["group"] == "participating").astype(float),
+        "after": (rows["period"] == "after").astype(float),
+        "y": rows["met"].astype(float),
+    })  # fmt: skip
     empty = {
         "estimate": np.nan,
         "ci_low": np.nan,
         "ci_high": np.nan,
         "p_value": np.nan,
-        "practices": float(data["practice_id"].nunique()),
+        "df": np.nan,
+        "practices": float(data["cluster"].nunique()),
         "children": float(len(data)),
     }
     cells = data.groupby(["treated", "after"]).size()
-    if len(cells) < 4 or data["practice_id"].nunique() < 2:
+    per_group = data.groupby("treated")["cluster"].nunique()
+    if len(cells) < 4 or per_group.min() < 2:
         return empty
-    groups = pd.factorize(data["practice_id"])[0]
-    # With few practices a cluster-robust z interval is too narrow: the t distribution
-    # with (practices - 1) degrees of freedom widens it as the clusters call for.
-    fit = smf.ols("y ~ treated * after", data=data).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
-    )
-    low, high = fit.conf_int().loc["treated:after"]
-    return {**empty, "estimate": float(fit.params["treated:after"]), "ci_low": float(low),
-            "ci_high": float(high), "p_value": float(fit.pvalues["treated:after"])}  # fmt: skip
+    try:
+        fit = did_cr2(data)
+    except np.linalg.LinAlgError:  # one practice alone makes a group's change
+        return empty
+    low, high = fit.interval()
+    return {**empty, "estimate": fit.estimate, "ci_low": float(low), "ci_high": float(high),
+            "p_value": fit.p_value, "df": fit.df}  # fmt: skip
 
 
 def funnel(
