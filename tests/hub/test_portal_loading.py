@@ -27,16 +27,18 @@ from portal_factories import (
 
 from wellchild.errors import InputError
 from wellchild.hub.data.signals import run_withdrawn
-from wellchild.hub.portal import access
+from wellchild.hub.portal import access, audit
 from wellchild.hub.portal.demo import attach_demo_staff
 from wellchild.hub.portal.loading import parse_dentists
 from wellchild.hub.portal.models import (
+    AuditEvent,
     Child,
     GapEntry,
     GapList,
     MeasureRate,
     OutreachRecord,
     Practice,
+    StaffGrant,
 )
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -223,6 +225,17 @@ def test_the_demo_nurse_joins_the_biggest_practice_whenever_it_is_called(tmp_pat
     after = attach_demo_staff()
     assert after.practice == f"{PRACTICE_A} ({PRACTICE_A})"
     assert attach_demo_staff() == after
+    # The grant of the practice's children to the nurse is kept and audited, once.
+    grant = StaffGrant.objects.get(practice__practice_id=PRACTICE_A)
+    assert (grant.user_email, grant.state, grant.requested_by_email) == (
+        "nurse@example.org",
+        StaffGrant.State.GRANTED,
+        "wellchild demo",
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.GRANT_STAFF)
+    assert (event.user_email, event.practice_id) == ("wellchild demo", PRACTICE_A)
+    assert event.detail.startswith("whom nurse@example.org; reason: Demo:")
+    assert list(audit.verify()) == []
     client = Client()
     signed_in = client.post(
         reverse("login"), {"username": "nurse@example.org", "password": "wellchild-demo"}

@@ -2,7 +2,9 @@
 search of it.
 
 Every view that reads, prints, exports or records member-level data, and every change to
-a practice's staff, calls :func:`record` once, in the same request, before it answers.
+a practice's staff, calls :func:`record` once, in the same request, before it answers. A
+staff change made outside a web request (the demo's set-up) calls
+:func:`record_outside_request`, which names who made it in place of a signed-in user.
 """
 
 from __future__ import annotations
@@ -59,6 +61,32 @@ def record(
         path=request.get_full_path()[:500],
         ip=client_ip(request)[:45],
     )
+    return _append(event)
+
+
+def record_outside_request(
+    actor: str,
+    *,
+    action: AuditEvent.Action,
+    practice: Practice | None,
+    children: int,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one record of a change made outside a web request: ``actor`` names who or
+    what made it (no user, path or address)."""
+    event = AuditEvent(
+        user_id=None,
+        user_email=actor,
+        action=action,
+        practice_id=practice.practice_id if practice is not None else "",
+        children=children,
+        detail=detail[:500],
+    )
+    return _append(event)
+
+
+def _append(event: AuditEvent) -> AuditEvent:
+    """Save ``event`` chained to the record committed before it."""
     with transaction.atomic():
         # One writer at a time, so each record chains to the one committed before it.
         # SQLite's IMMEDIATE transactions already serialize writers; PostgreSQL takes an

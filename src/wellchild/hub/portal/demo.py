@@ -15,11 +15,15 @@ from django.utils import timezone
 
 from wellchild.hub.community.models import Organization, Person
 from wellchild.hub.demo_login import DEMO_PASSWORD
-from wellchild.hub.portal.models import GapList, Staff
+from wellchild.hub.portal import domain
+from wellchild.hub.portal.models import GapList
 
 NURSE = "nurse@example.org"
 NURSE_NAME = "Nora Nurse"
 ORGANIZATION = "Harbor Pediatrics Group"
+# The demo's grant of a practice's children to its nurse is kept and audited like any other.
+ACTOR = "wellchild demo"
+REASON = "Demo: the nurse of the practice with the most children on a published gap list."
 
 
 @dataclass(frozen=True)
@@ -60,5 +64,6 @@ def attach_demo_staff(email: str = NURSE) -> DemoStaff:
     if practice.organization_id is None and organization is not None:
         practice.organization = organization
         practice.save(update_fields=["organization"])
-    Staff.objects.get_or_create(practice=practice, user=user)
+    if not practice.staff.filter(user=user).exists():
+        domain.add_staff_outside_request(practice, user, REASON, actor=ACTOR)
     return DemoStaff(email, DEMO_PASSWORD, str(practice))

@@ -184,10 +184,7 @@ def add_staff(request: HttpRequest, practice: Practice, user: Any, reason: str) 
     Who may manage the practice is the caller's check (``portal.manage_staff``)."""
     by = request.user
     reason = _reason(reason)
-    if practice.staff.filter(user=user).exists():
-        raise StaffChangeError(_("They are already on the practice's staff."))
-    if practice.grants.filter(user=user, state=StaffGrant.State.PENDING).exists():
-        raise StaffChangeError(_("Their request already waits for a second coordinator."))
+    _check_new_staff(practice, user)
     self_grant = user.pk == by.pk and bool(roles.is_coordinator(by))
     state = StaffGrant.State.PENDING if self_grant else StaffGrant.State.GRANTED
     with transaction.atomic():
@@ -204,6 +201,40 @@ def add_staff(request: HttpRequest, practice: Practice, user: Any, reason: str) 
         action = AuditEvent.Action.REQUEST_STAFF if self_grant else AuditEvent.Action.GRANT_STAFF
         _audit(request, action, grant, reason)
     return grant
+
+
+def add_staff_outside_request(
+    practice: Practice, user: Any, reason: str, *, actor: str
+) -> StaffGrant:
+    """Put ``user`` on the practice's staff outside a web request (the demo's set-up): the
+    same grant and audit record as :func:`add_staff`, made by ``actor``."""
+    reason = _reason(reason)
+    _check_new_staff(practice, user)
+    with transaction.atomic():
+        grant = StaffGrant.objects.create(
+            practice=practice,
+            user=user,
+            user_email=_email(user),
+            state=StaffGrant.State.GRANTED,
+            reason=reason,
+            requested_by_email=actor,
+        )
+        Staff.objects.create(practice=practice, user=user)
+        audit.record_outside_request(
+            actor,
+            action=AuditEvent.Action.GRANT_STAFF,
+            practice=practice,
+            children=0,
+            detail=f"whom {grant.user_email}; reason: {reason}",
+        )
+    return grant
+
+
+def _check_new_staff(practice: Practice, user: Any) -> None:
+    if practice.staff.filter(user=user).exists():
+        raise StaffChangeError(_("They are already on the practice's staff."))
+    if practice.grants.filter(user=user, state=StaffGrant.State.PENDING).exists():
+        raise StaffChangeError(_("Their request already waits for a second coordinator."))
 
 
 def decide(request: HttpRequest, grant: StaffGrant, *, approve: bool, reason: str) -> None:
