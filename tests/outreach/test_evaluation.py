@@ -4,6 +4,7 @@ and the small-cell policy of the public report."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -183,6 +184,11 @@ def test_evaluate_command_writes_html_and_pdf(
         "--practices", str(listed), "--out", str(out), "--db", str(outreach_db), "--public",
     ])  # fmt: skip
     assert run.exit_code == 0, run.output
+    said = re.search(r"Difference-in-differences: ([+-][\d.]+) points \(95% CI .+; 9 practices, "
+                     r"([\d.]+) degrees of freedom\)", " ".join(run.output.split()))  # fmt: skip
+    assert said is not None, run.output
+    assert float(said[1]) == pytest.approx(100 * result.did["estimate"], abs=0.05)
+    assert float(said[2]) == pytest.approx(result.did["df"], abs=0.05)
     html = (out / "evaluation.html").read_text()
     assert "<svg" in html
     assert "Difference-in-differences" in html
@@ -196,6 +202,24 @@ def test_evaluate_command_writes_html_and_pdf(
         "rates.csv",
         "strata.csv",
     ]
+
+
+def test_one_participating_practice_gets_no_interval_and_is_told_why(
+    outreach_db: Path, result: Evaluation, tmp_path: Path
+) -> None:
+    listed = tmp_path / "one.txt"
+    listed.write_text(str(result.practices["practice_id"].iloc[0]) + "\n")
+    run = CliRunner().invoke(app, [
+        "evaluate", "--program-start", "2024-01-01", "--as-of", "2024-12-31",
+        "--practices", str(listed), "--out", str(tmp_path / "o"), "--db", str(outreach_db),
+    ])  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "Difference-in-differences: not estimable (it needs two practices or more" in (
+        " ".join(run.output.split())
+    )
+    assert "nan" not in run.output.lower()
+    did = pd.read_csv(tmp_path / "o" / "did.csv")
+    assert did["estimate"].isna().all()
 
 
 def test_unknown_participating_practice_is_a_user_error(outreach_db: Path, tmp_path: Path) -> None:

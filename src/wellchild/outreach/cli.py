@@ -402,10 +402,17 @@ def evaluate(
         before, after = _percent(r[(group, "before")]), _percent(r[(group, "after")])
         out.print(f"{group:<14} before {before}  after {after}")
     d = result.did
-    out.print(
-        f"Difference-in-differences: {_points(d['estimate'])} "
-        f"(95% CI {_points(d['ci_low'])} to {_points(d['ci_high'])})"
-    )
+    if d["estimate"] != d["estimate"]:
+        out.print(
+            "Difference-in-differences: not estimable (it needs two practices or more in "
+            "each group, and children in every group and period)."
+        )
+    else:
+        out.print(
+            f"Difference-in-differences: {_points(d['estimate'])} "
+            f"(95% CI {_points(d['ci_low'])} to {_points(d['ci_high'])}; "
+            f"{int(d['practices'])} practices, {d['df']:.1f} degrees of freedom)"
+        )
     out.print(f"Report: {files['html']} and {files['pdf']}")
 
 
