@@ -450,18 +450,7 @@ def practice_visit(since: Milestone, *, follow_up_months: int, ends_by: Mileston
         bounds = pop.select("member_id", _since=since(ctx, pop), _end=ends_by(ctx, pop))
         lines = claims.join(bounds, claims.member_id == bounds.member_id)
         lines = lines.filter(lines.service_date.between(lines._since, lines._end))
-        # read the claims once: the practice of each line's date and the lines themselves
-        # both come from these few lines (the engine scanned the claims twice otherwise)
-        lines = ctx.cache(
-            lines.filter(lines.status == services.PAID).select(
-                "member_id",
-                "service_date",
-                "status",
-                "rendering_npi",
-                "billing_npi",
-                "procedure_code",
-            )
-        )
+        lines = lines.drop("_since", "_end")
         visits = services.practice_visits(lines, ctx.inputs.provider, ctx.inputs.pcp_assignment)
         j = pop.join(visits, pop.member_id == visits.member_id).select(
             pop.member_id, day=visits.service_date
