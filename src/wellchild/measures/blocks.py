@@ -242,7 +242,8 @@ def _with_span(
         span_start=spans.start_date,
         span_end=spans.end_date.fill_null(ibis.literal(FAR_FUTURE)),
     )
-    hits = j.filter(test(j)).select("member_id").distinct()
+    # no distinct: a semi join keeps a row once however many spans pass
+    hits = j.filter(test(j)).select("member_id")
     return pop.semi_join(hits, pop.member_id == hits.member_id)
 
 
@@ -303,7 +304,7 @@ def hospice(window: Window = MEASUREMENT_YEAR) -> Exclusion:
         lines = ctx.inputs.medical_services
         lines = lines.filter(services.in_value_set(lines.code, "hospice"))
         j = pop.join(lines, pop.member_id == lines.member_id).select(pop, day=lines.service_date)
-        hits = j.filter(window.contains(ctx, j, j.day)).select("member_id").distinct()
+        hits = j.filter(window.contains(ctx, j, j.day)).select("member_id")
         return pop.semi_join(hits, pop.member_id == hits.member_id)
 
     return Exclusion("hospice", Criterion(f"hospice services {window.label}", keep))

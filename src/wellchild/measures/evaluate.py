@@ -123,9 +123,9 @@ def denominators(ctx: Context, measures: Sequence[Measure]) -> ir.Table:
     """
     decided = [_decided(ctx, m) for m in measures]
     t = ibis.union(*(rows for rows, _ in decided)) if len(decided) > 1 else decided[0][0]
-    keys = (
-        ibis.union(*(k for _, k in decided), distinct=True) if len(decided) > 1 else decided[0][1]
-    )
+    # one distinct over all the measures' keys: nested distinct unions made the engine
+    # deduplicate again at every level
+    keys = ibis.union(*(k for _, k in decided)).distinct() if len(decided) > 1 else decided[0][1]
     practice = practice_on(ctx.inputs.pcp_assignment, keys)
     t = t.left_join(
         practice, [t.member_id == practice.member_id, t.window_end == practice.on]

@@ -34,6 +34,7 @@ from wellchild.measures.registry import Measure, all_measures
 from wellchild.measures.runfolder import LONG, RUN_JSON, SUMMARY
 from wellchild.measures.summary import (
     DIMENSIONS,
+    practice_rows,
     statistics,
     strata_counts,
     strata_rows,
@@ -69,7 +70,8 @@ def counts(
     (:func:`every_child`)."""
     den = engine.cache(denominators(ctx, measures))
     rows = strata_rows(den, ctx.inputs.member, ctx.inputs.enrollment)
-    table = engine.to_arrow(strata_counts(rows, DIMENSIONS)).to_pandas()
+    strata = strata_counts(rows, DIMENSIONS, apart={"practice": practice_rows(den)})
+    table = engine.to_arrow(strata).to_pandas()
     return den, _ordered(table, measures)
 
 

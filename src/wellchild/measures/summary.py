@@ -86,37 +86,84 @@ def strata_rows(denominator: ir.Table, member: ir.Table, enrollment: ir.Table) -
         sex=j.sex.cast("string"),
         dental_delivery=j.dental_delivery.cast("string").fill_null("(unknown)"),
         age_band=band,
-        practice=j.practice_id.fill_null("(unattributed)"),
+        practice=_practice(j.practice_id),
     )
 
 
-def strata_counts(rows: ir.Table, dimensions: Sequence[str] = DIMENSIONS) -> ir.Table:
+def practice_rows(denominator: ir.Table) -> ir.Table:
+    """Denominator rows with their ``practice`` stratum alone: ``measure_id, excluded,
+    met, practice``, read straight from the denominator (no join)."""
+    d = denominator
+    return d.select("measure_id", "excluded", "met", practice=_practice(d.practice_id))
+
+
+def _practice(practice_id: ir.StringValue) -> ir.StringValue:
+    return practice_id.fill_null("(unattributed)")
+
+
+def strata_counts(
+    rows: ir.Table,
+    dimensions: Sequence[str] = DIMENSIONS,
+    *,
+    apart: Mapping[str, ir.Table] | None = None,
+) -> ir.Table:
     """``measure_id, dimension, group, eligible, excluded, numerator`` for the total and
     every group of every dimension.
 
-    Each row is unnested into one ``(dimension, group)`` pair per dimension and counted
-    in one aggregation: the rows are read once, never stored for a pass per dimension.
+    The rows are counted once per measure and combination of groups, and each count is
+    unnested into one ``(dimension, group)`` pair per dimension and summed in one
+    aggregation: the rows are read once, never stored for a pass per dimension.
+
+    ``apart`` maps some of the dimensions to rows of their own (``measure_id, excluded,
+    met`` and the dimension, such as :func:`practice_rows`), counted alone rather than
+    from ``rows``: the practice has thousands of groups, and counted with the other
+    dimensions it left almost as many combinations as rows to unnest (a third of the
+    strata's time at 1M children).
     """
+    apart = dict(apart or {})
     names = (TOTAL[0], *dimensions)
-    groups = (ibis.literal(TOTAL[1]), *(rows[d].cast("string") for d in dimensions))
+    together = [d for d in dimensions if d not in apart]
+    combos = _count(rows, together)
+    groups = (ibis.literal(TOTAL[1]), *(combos[d].cast("string") for d in together))
     # the dimension as its position: a small integer is quicker to group on than a name
+    positions = (0, *(names.index(d) for d in together))
     pairs = ibis.array(
         [
             ibis.struct({"dimension": ibis.literal(i, "int8"), "group": group})
-            for i, group in enumerate(groups)
+            for i, group in zip(positions, groups, strict=True)
         ]
     )
-    t = rows.select("measure_id", "excluded", "met", _pair=pairs.unnest())
-    t = t.select("measure_id", "excluded", "met", _d=t._pair.dimension, group=t._pair.group)
+    t = combos.select("measure_id", "_n", "_x", "_m", _pair=pairs.unnest())
+    parts = [t.select("measure_id", "_n", "_x", "_m", _d=t._pair.dimension, group=t._pair.group)]
+    for name, own in apart.items():
+        c = _count(own, [name])
+        parts.append(
+            c.select(
+                "measure_id",
+                "_n",
+                "_x",
+                "_m",
+                _d=ibis.literal(names.index(name), "int8"),
+                group=c[name].cast("string"),
+            )
+        )
+    t = ibis.union(*parts) if len(parts) > 1 else parts[0]
     counts = t.group_by(["measure_id", "_d", "group"]).aggregate(
-        eligible=t.count(),
-        excluded=t.excluded.cast("int64").sum(),
-        numerator=t.met.cast("int64").sum(),
+        eligible=t._n.sum(), excluded=t._x.sum(), numerator=t._m.sum()
     )
     dimension = ibis.cases(*((counts._d == i, name) for i, name in enumerate(names)))
     return counts.select(
         "measure_id", "group", "eligible", "excluded", "numerator", dimension=dimension
     ).relocate("dimension", after="measure_id")
+
+
+def _count(rows: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """Rows, excluded and met per measure and combination of ``keys``."""
+    return rows.group_by(["measure_id", *keys]).aggregate(
+        _n=rows.count(),
+        _x=rows.excluded.cast("int64").sum(),
+        _m=rows.met.cast("int64").sum(),
+    )
 
 
 # The 97.5th percentile of the standard normal distribution (scipy's norm.isf(0.025)).
