@@ -168,13 +168,18 @@ def _reason(reason: str) -> str:
     return reason[:500]
 
 
+def _detail(grant: StaffGrant, reason: str) -> str:
+    """A staff change's audit detail: whom it concerns and why."""
+    return f"whom {grant.user_email}; reason: {reason}"
+
+
 def _audit(request: HttpRequest, action: str, grant: StaffGrant, reason: str) -> None:
     audit.record(
         request,
         action=AuditEvent.Action(action),
         practice=grant.practice,
         children=0,
-        detail=f"whom {grant.user_email}; reason: {reason}",
+        detail=_detail(grant, reason),
     )
 
 
@@ -225,7 +230,7 @@ def add_staff_outside_request(
             action=AuditEvent.Action.GRANT_STAFF,
             practice=practice,
             children=0,
-            detail=f"whom {grant.user_email}; reason: {reason}",
+            detail=_detail(grant, reason),
         )
     return grant
 
