@@ -4,6 +4,7 @@ tabs, not a space for a NUL byte, not a quoting hint for a file cut short."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import os
 import shutil
@@ -11,13 +12,16 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from paths import DATA
+from wellchild import config
 from wellchild.engines.duckdb_load import load_folder
 from wellchild.errors import LoadRejected
 from wellchild.ingest.report import LoadReport, visible
 from wellchild.ingest.tabular import bare_quotes
+from wellchild.synth import generate
 
 
 def _gzip_cut(folder: Path) -> None:
@@ -265,3 +269,19 @@ def test_one_kind_of_warning_in_several_files_is_one_block(tmp_path: Path) -> No
     assert f"hint for dental_claim.csv: {dental.hint}" in text
     assert "primary care" not in dental.hint
     assert text.count("found rendering_npi 1234567893") == 4
+
+
+def test_the_examples_are_the_first_rows_of_the_file(tmp_path: Path) -> None:
+    """Checks that join another table (a claim's provider) still show the file's first
+    rows: enough lines that the join runs in parallel and emits its rows out of order."""
+    out = generate(tmp_path / "in", children=5_000, seed=11, year=2024, fmt="csv").out
+    result = load_folder(out, tmp_path / "store.duckdb", today=dt.date(2025, 6, 1))
+    known = set(pd.read_csv(out / "provider.csv", dtype=str)["npi"])
+    shown = config.get("problem_examples")
+    warned = [p for p in result.report.warnings if p.check == "unknown_provider"]
+    assert {p.file for p in warned} == {"medical_claim.csv", "dental_claim.csv"}
+    for problem in warned:
+        lines = pd.read_csv(out / problem.file, dtype=str)
+        unknown = ~(lines["rendering_npi"].isin(known) | lines["billing_npi"].isin(known))
+        first = [int(i) + 2 for i in lines.index[unknown][:shown]]  # row 1 is the header
+        assert [e.row for e in problem.examples] == first, problem.file

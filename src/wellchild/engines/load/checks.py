@@ -334,8 +334,8 @@ class Checker:
         member = "s.member_id" if "member_id" in staged.source.mapping else "NULL"
         rows = self.con.execute(
             f"SELECT s.rowid, CAST({check.found} AS VARCHAR), {member} FROM {staged.name} s "
-            # the engine keeps table order, so the first rows found are the first in the file
-            f"{' '.join(check.joins)} WHERE {check.cond} LIMIT {self.examples}"
+            # the first rows in the file: a join may emit its rows in any order
+            f"{' '.join(check.joins)} WHERE {check.cond} ORDER BY s.rowid LIMIT {self.examples}"
         ).fetchall()
         self.report.add(
             Problem(
