@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import random
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from fhir_runs import Row, write_run
 from paths import DATA
-from wellchild.fhir.export import export, validate
+from wellchild.fhir.export import Validator, export, validate
 
 
 def _run(folder: Path) -> Path:
@@ -91,3 +94,77 @@ def test_the_export_is_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert entry["action"] == "export fhir"
     assert entry["children"] == 3
     assert (tmp_path / "run.audit.jsonl").is_file()
+
+
+def _leaves(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+def _set(resource: object, path: tuple[object, ...], value: object) -> object:
+    copied = copy.deepcopy(resource)
+    holder = copied
+    for key in path[:-1]:
+        holder = holder[key]  # type: ignore[index]
+    holder[path[-1]] = value  # type: ignore[index]
+    return copied
+
+
+BAD_TEXT = (
+    "", " x", "x ", "x  y", "x y", "x\ny", "a\x01b", "a" * 65, "é", "NaT", "nan", "2024-02-30",
+    "2024-13-01T00:00:00Z", "2024-02-29T25:00:00Z", "2024-1-1", "-",
+)  # fmt: skip
+
+
+def test_a_value_of_a_new_kind_is_validated_in_full(tmp_path: Path) -> None:
+    """Validating once per shape lets nothing through that validating every resource
+    would stop: each leaf of the written resources, spoilt in a way FHIR's primitives may
+    refuse, is refused by the validator that has seen the whole export whenever the
+    fhir.resources models refuse it."""
+    export(_run(tmp_path / "run"), tmp_path / "out", generated="2025-01-05T00:00:00Z")
+    resources = [_load(p) for p in sorted((tmp_path / "out").rglob("*.json"))]
+    validator = Validator()
+    for resource in resources:
+        validator(resource)
+    assert 0 < validator.validated <= len(resources)
+    rng = random.Random(5)
+    refused = 0
+    for _ in range(300):
+        resource = rng.choice(resources)
+        path = rng.choice(_leaves(resource))
+        leaf: object = resource
+        for key in path:
+            leaf = leaf[key]  # type: ignore[index]
+        bad: object = (
+            rng.choice(BAD_TEXT)
+            if isinstance(leaf, str)
+            else rng.choice([-1, float("nan"), None, "7"])
+        )
+        spoilt = _set(resource, path, bad)
+        try:
+            validate(spoilt)  # type: ignore[arg-type]
+        except (ValidationError, KeyError, AttributeError, ValueError):  # or no such type
+            refused += 1
+            with pytest.raises((ValidationError, KeyError, AttributeError, ValueError)):
+                validator(spoilt)  # type: ignore[arg-type]
+    assert refused > 30  # the spoilt values were of the kinds FHIR refuses
+
+
+def test_validating_by_shape_validates_few_bundles(tmp_path: Path) -> None:
+    rows: list[Row] = [
+        (f"M{i}", True, False, i % 2 == 0, dt.date(2024, 3, 1 + i % 20) if i % 2 == 0 else None,
+         "D0145" if i % 2 == 0 else None, f"Organization/P{i % 3}")
+        for i in range(60)
+    ]  # fmt: skip
+    export(
+        write_run(tmp_path / "run", "oev", rows), tmp_path / "out", generated="2025-01-05T00:00:00Z"
+    )
+    validator = Validator()
+    bundles = sorted((tmp_path / "out" / "gaps").glob("*.json"))
+    for path in bundles:
+        validator(_load(path))
+    assert len(bundles) == 60
+    assert validator.validated == 2  # an open gap and a closed one
