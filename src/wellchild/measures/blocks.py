@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from wellchild.core import dates, services
@@ -132,6 +133,23 @@ class Window:
             test = test & (day >= self.start(ctx, pop))
         if self.after is not None:
             test = test & (day > self.after(ctx, pop))
+        return test
+
+    def shared_bounds(self, ctx: Context, pop: ir.Table, day: ir.DateValue) -> ir.BooleanValue:
+        """The part of :meth:`contains` that is the same for every child of ``pop`` (the
+        bounds that are dates of the period, not of a child's life), tested on ``day`` of
+        another table: events filtered by it before they are joined to the population
+        make a smaller join. True when every bound is a child's own."""
+        test: ir.BooleanValue = ibis.literal(True)
+        for bound, holds in (
+            (self.through, lambda d, b: d <= b),
+            (self.start, lambda d, b: d >= b),
+            (self.after, lambda d, b: d > b),
+        ):
+            if bound is not None:
+                value = bound(ctx, pop)
+                if not value.op().find(ops.Field):  # reads no column: one date for all
+                    test = test & holds(day, value)
         return test
 
 
@@ -302,7 +320,10 @@ def died(window: Window = MEASUREMENT_YEAR) -> Exclusion:
 def hospice(window: Window = MEASUREMENT_YEAR) -> Exclusion:
     def keep(ctx: Context, pop: ir.Table) -> ir.Table:
         lines = ctx.inputs.medical_services
-        lines = lines.filter(services.in_value_set(lines.code, "hospice"))
+        lines = lines.filter(
+            services.in_value_set(lines.code, "hospice"),
+            window.shared_bounds(ctx, pop, lines.service_date),
+        )
         j = pop.join(lines, pop.member_id == lines.member_id).select(pop, day=lines.service_date)
         hits = j.filter(window.contains(ctx, j, j.day)).select("member_id")
         return pop.semi_join(hits, pop.member_id == hits.member_id)
@@ -326,6 +347,7 @@ def _nth_date(
 ) -> ir.Table:
     """Children with ``at_least`` distinct event dates in the window (at least
     ``spacing`` days apart when set); the evidence is the last date needed and its code."""
+    events = events.filter(window.shared_bounds(ctx, pop, events.service_date))
     j = pop.join(events, pop.member_id == events.member_id).select(
         pop, day=events.service_date, code=events.code
     )
@@ -448,6 +470,8 @@ def practice_visit(since: Milestone, *, follow_up_months: int, ends_by: Mileston
         claims = ctx.inputs.medical_claim
         # Only the population's lines from ``since`` to ``ends_by`` can hold the index visit.
         bounds = pop.select("member_id", _since=since(ctx, pop), _end=ends_by(ctx, pop))
+        shared = Window(after=None, start=since, through=ends_by)
+        claims = claims.filter(shared.shared_bounds(ctx, pop, claims.service_date))
         lines = claims.join(bounds, claims.member_id == bounds.member_id)
         lines = lines.filter(lines.service_date.between(lines._since, lines._end))
         lines = lines.drop("_since", "_end")
