@@ -115,7 +115,7 @@ def run(work: Path) -> str:
                 bare_load = python(_bare_duckdb_load(folder, work / f"{n}-bare.duckdb"))
                 row += [
                     f"{synth.seconds / bare_synth.seconds:.1f}× ({bare_synth.seconds:.1f} s)",
-                    f"{load.seconds / bare_load.seconds:.1f}× ({bare_load.seconds:.1f} s, "
+                    f"{load.seconds / bare_load.seconds:.2f}× ({bare_load.seconds:.1f} s, "
                     f"CPU {bare_load.cpu_seconds:.1f} s; aim: 1.5×)",
                 ]
                 for path in bare.iterdir():
