@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -142,9 +143,9 @@ class Window:
         make a smaller join. True when every bound is a child's own."""
         test: ir.BooleanValue = ibis.literal(True)
         for bound, holds in (
-            (self.through, lambda d, b: d <= b),
-            (self.start, lambda d, b: d >= b),
-            (self.after, lambda d, b: d > b),
+            (self.through, operator.le),
+            (self.start, operator.ge),
+            (self.after, operator.gt),
         ):
             if bound is not None:
                 value = bound(ctx, pop)
