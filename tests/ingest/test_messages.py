@@ -285,3 +285,36 @@ def test_the_examples_are_the_first_rows_of_the_file(tmp_path: Path) -> None:
         unknown = ~(lines["rendering_npi"].isin(known) | lines["billing_npi"].isin(known))
         first = [int(i) + 2 for i in lines.index[unknown][:shown]]  # row 1 is the header
         assert [e.row for e in problem.examples] == first, problem.file
+
+
+def _claim_ids(ids: list[str]) -> Callable[[Path], None]:
+    """The valid folder's claim ids replaced, claim by claim, with ``ids``."""
+
+    def change(folder: Path) -> None:
+        path = folder / "medical_claim.csv"
+        claims = pd.read_csv(path, dtype=str)
+        order = list(dict.fromkeys(claims["claim_id"]))
+        claims["claim_id"] = claims["claim_id"].map(dict(zip(order, ids, strict=False)))
+        claims.to_csv(path, index=False)
+
+    return change
+
+
+def test_long_numeric_ids_rounded_by_a_spreadsheet_are_named_as_such(tmp_path: Path) -> None:
+    # 16-digit claim ids as a spreadsheet keeps them: 15 significant digits, so the ids
+    # of two different claims (…4161 and …4164) both became …4160
+    typed = [f"121064000000{n}" for n in (4161, 4164, 5100, 5200, 5300, 5400, 5500, 5600)]
+    saved = [str(int(float(f"{int(t):.15g}"))) for t in typed]
+    assert saved[0] == saved[1] == "1210640000004160"
+    report = _rejected(_claim_ids(saved), tmp_path / "rounded")
+    [problem] = report.errors
+    assert problem.check == "duplicate_key"
+    assert "15 significant digits" in problem.hint
+    assert "claim_id 1210640000004160" in report.render()
+
+    # the same repeat with short ids is a plain repeat: no word about spreadsheets
+    short = ["C1", "C1"] + [f"C{i}" for i in range(2, 8)]
+    report = _rejected(_claim_ids(short), tmp_path / "short")
+    [problem] = report.errors
+    assert problem.check == "duplicate_key"
+    assert "spreadsheet" not in problem.hint

@@ -37,6 +37,14 @@ from wellchild.engines.duckdb_sql import (
 from wellchild.engines.load.staging import BAD, Progress, Staged, scalar
 from wellchild.ingest.report import Example, LoadReport, Problem
 
+# Said with a repeated key when a repeated id is a number of 16 or more digits: a file
+# that went through a spreadsheet had its long ids rounded into each other.
+ROUNDED_IDS = (
+    " The repeated ids are numbers of 16 or more digits: a spreadsheet keeps 15 "
+    "significant digits, so ids that differ only in their last digits became the same "
+    "number. Open the file with the id columns as text, or export it again from its source."
+)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -368,8 +376,12 @@ class Checker:
             return
         shown = " || ', ' || ".join(f"'{c} ' || CAST({quote(c)} AS VARCHAR)" for c in rule.columns)
         member = "member_id" if "member_id" in staged.source.mapping else "NULL"
+        # an id of 16 or more digits, which a spreadsheet rounds to 15 significant ones
+        long_number = " OR ".join(
+            f"regexp_full_match(CAST({quote(c)} AS VARCHAR), '[0-9]{{16,}}')" for c in rule.columns
+        )
         rows = self.con.execute(
-            f"SELECT rowid, {shown}, first_rowid, {member} FROM (SELECT rowid, *, "
+            f"SELECT rowid, {shown}, first_rowid, {member}, {long_number} FROM (SELECT rowid, *, "
             f"min(rowid) OVER (PARTITION BY {key}) AS first_rowid, "
             f"row_number() OVER (PARTITION BY {key} ORDER BY rowid) AS k "
             f"FROM {staged.name} WHERE {not_null}) WHERE k > 1 ORDER BY rowid "
@@ -393,7 +405,8 @@ class Checker:
                     )
                     for r in rows
                 ),
-                hint="Remove the repeated rows, or give each its own key.",
+                hint="Remove the repeated rows, or give each its own key."
+                + (ROUNDED_IDS if any(r[4] for r in rows) else ""),
             )
         )
 
